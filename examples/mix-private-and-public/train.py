@@ -1,0 +1,4 @@
+from importlib.metadata import version
+
+for name in ("my-private-models", "my-company-utils", "torch", "transformers"):
+    print(name, version(name))

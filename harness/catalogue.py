@@ -1,0 +1,108 @@
+"""The stub distributions each local index serves.
+
+Names and versions come from the page the guide covers. Every repository builds
+its own wheels, so an installed module tells which repository it came from
+(``BUILT_BY_INDEX``), even when two repositories publish the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Dist:
+    name: str
+    version: str
+    requires: tuple[str, ...] = ()
+    module: str | None = None  # import name, when it differs from the project name
+
+    @property
+    def import_name(self) -> str:
+        return self.module or self.name.replace("-", "_")
+
+
+@dataclass(frozen=True)
+class Repository:
+    name: str  # also the marker written into every module it builds
+    description: str
+    dists: tuple[Dist, ...]
+
+    def versions(self, project: str) -> list[str]:
+        return [d.version for d in self.dists if d.name == project]
+
+
+PYPI = Repository(
+    "pypi",
+    "stands in for pypi.org",
+    (
+        Dist("numpy", "1.24.4"),
+        Dist("numpy", "1.26.4"),
+        Dist("scipy", "1.11.4", ("numpy>=1.21.6",)),
+        Dist("joblib", "1.3.2"),
+        Dist("threadpoolctl", "3.2.0"),
+        Dist(
+            "scikit-learn",
+            "1.3.0",
+            ("numpy>=1.17.3", "scipy>=1.5.0", "joblib>=1.1.1", "threadpoolctl>=2.0.0"),
+            module="sklearn",
+        ),
+        Dist(
+            "scikit-learn",
+            "1.3.2",
+            ("numpy>=1.17.3", "scipy>=1.5.0", "joblib>=1.1.1", "threadpoolctl>=2.0.0"),
+            module="sklearn",
+        ),
+        Dist("filelock", "3.12.2"),
+        Dist("typing-extensions", "4.7.1"),
+        Dist("torch", "2.0.0", ("filelock", "typing-extensions")),
+        Dist("torch", "2.1.0", ("filelock", "typing-extensions")),
+        Dist("packaging", "23.1"),
+        Dist("pyyaml", "6.0.1", module="yaml"),
+        Dist("transformers", "4.30.0", ("numpy>=1.17", "packaging>=20.0", "pyyaml>=5.1")),
+        Dist("transformers", "4.31.0", ("numpy>=1.17", "packaging>=20.0", "pyyaml>=5.1")),
+    ),
+)
+
+PRIVATE = Repository(
+    "private",
+    "the company's Artifactory local repository",
+    (
+        Dist("my-private-package", "0.9.0"),
+        Dist("my-private-package", "1.0.0"),
+        Dist("my-data-utils", "1.2.0"),
+        Dist("my-ml-library", "0.4.0", ("numpy>=1.24", "my-data-utils>=1.0")),
+        Dist("my-viz-tools", "0.3.1", ("my-data-utils>=1.1",)),
+        Dist("my-private-models", "1.2.2"),
+        Dist("my-private-models", "1.2.3"),
+        Dist("my-private-models", "1.3.0"),
+        Dist("my-company-utils", "1.9.0"),
+        Dist("my-company-utils", "2.1.0"),
+        Dist("package-from-primary", "1.0.0"),
+    ),
+)
+
+SECONDARY = Repository(
+    "secondary",
+    "another team's repository, with its own credentials",
+    (Dist("package-from-secondary", "1.0.0"),),
+)
+
+SQUATTER = Repository(
+    "squatter",
+    "an attacker's uploads to the public index, under private names",
+    (
+        Dist("my-private-package", "99.0.0"),
+        Dist("my-company-utils", "99.0.0"),
+    ),
+)
+
+REPOSITORIES = (PYPI, PRIVATE, SECONDARY, SQUATTER)
+
+
+def repository(name: str) -> Repository:
+    return next(r for r in REPOSITORIES if r.name == name)
+
+
+def all_projects() -> set[str]:
+    return {d.name for r in REPOSITORIES for d in r.dists}

@@ -1,0 +1,126 @@
+"""Judge a finished execution against its scenario's expectations.
+
+Besides what the scenario asks, two checks run for every execution: no secret
+the harness handed out shows up in the log or in a file left in the repository,
+and nothing tried to reach an address outside 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from harness.execution import Completed
+from harness.lab import Secret
+from harness.recipes import Provenance, Scenario
+
+_MARKER = re.compile(r'^BUILT_BY_INDEX = "(?P<index>[^"]*)"', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    expectation: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        mark = "PASS" if self.passed else "FAIL"
+        return f"{mark}  {self.expectation}" + (f" — {self.detail}" if self.detail else "")
+
+
+@dataclass(frozen=True)
+class InstalledDist:
+    version: str
+    built_by: str  # the index that built the stub, or "not a stub"
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed(site_packages: Path) -> dict[str, InstalledDist]:
+    """Distributions in ``site_packages``, with the index each stub says built it."""
+    found = {}
+    for dist in metadata.distributions(path=[str(site_packages)]):
+        built_by = "not a stub"
+        for file in dist.files or ():
+            if file.name == "__init__.py" and len(file.parts) == 2:
+                match = _MARKER.search(Path(dist.locate_file(file)).read_text(errors="replace"))
+                if match:
+                    built_by = match["index"]
+                break
+        found[canonical(dist.metadata["Name"])] = InstalledDist(dist.version, built_by)
+    return found
+
+
+def leaks(text: str, secrets: list[Secret]) -> list[str]:
+    """Where any form of any secret appears in ``text``, described without the secret."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for secret in secrets:
+            for form, value in secret.forms().items():
+                if value in line:
+                    found.append(f"the {form} of '{secret.label}' on line {number}")
+    return found
+
+
+def judge(  # noqa: PLR0913 - one argument per kind of evidence
+    scenario: Scenario,
+    expected_installs: dict[str, Provenance],
+    completed: Completed,
+    log: str,
+    dists: dict[str, InstalledDist],
+    answered: Counter[int],
+    secrets: list[Secret],
+    repository: Path,
+    outside_attempts: list[str],
+) -> list[Verdict]:
+    expect = scenario.expect
+    verdicts = [_outcome(expect.outcome, completed)]
+    for project, want in expected_installs.items():
+        got = dists.get(canonical(project))
+        text = f"installs {project} {want}"
+        if got is None:
+            verdicts.append(Verdict(False, text, "not installed"))
+        else:
+            ok = (got.version, got.built_by) == (want.version, want.index)
+            verdicts.append(Verdict(ok, text, "" if ok else f"got {got.version} from {got.built_by}"))
+    for project in expect.not_installed:
+        got = dists.get(canonical(project))
+        verdicts.append(Verdict(got is None, f"does not install {project}",
+                                "" if got is None else f"{got.version} from {got.built_by} is installed"))
+    lines = log.splitlines()
+    for text in expect.log:
+        verdicts.append(Verdict(text in log, f'log shows "{text}"', "" if text in log else "not in the log"))
+    for text in expect.not_in_log:
+        at = [n for n, line in enumerate(lines, 1) if text in line]
+        verdicts.append(Verdict(not at, f'log does not show "{text}"', f"line {at[0]} shows it" if at else ""))
+    for status in expect.index_answered:
+        verdicts.append(Verdict(answered[status] > 0, f"an index answered HTTP {status}",
+                                "" if answered[status] else "answered " + _statuses(answered)))
+    found = leaks(completed.output, secrets) + [
+        f"{where} in {file.relative_to(repository)}"
+        for file in sorted(repository.rglob("*")) if file.is_file()
+        for where in leaks(file.read_text(errors="replace"), secrets)
+    ]
+    verdicts.append(Verdict(not found, "no secret in the log or in the repository", "; ".join(found[:5])))
+    verdicts.append(Verdict(not outside_attempts, "nothing tried to leave 127.0.0.1",
+                            "tried " + ", ".join(sorted(set(outside_attempts))) if outside_attempts else ""))
+    return verdicts
+
+
+def _statuses(answered: Counter[int]) -> str:
+    return ", ".join(f"{status} ×{n}" for status, n in sorted(answered.items())) or "nothing"
+
+
+def _outcome(wanted: str, completed: Completed) -> Verdict:
+    if completed.timed_out:
+        happened = f"stopped at its time limit of {completed.time_limit:g} s"
+    else:
+        happened = f"exit code {completed.exit_code} after {completed.seconds:.1f} s"
+    got = "timed-out" if completed.timed_out else ("success" if completed.exit_code == 0 else "failure")
+    words = {"success": "succeeds", "failure": "fails", "timed-out": "is stopped at its time limit"}
+    return Verdict(got == wanted, words[wanted], happened)

@@ -1,0 +1,185 @@
+"""One session's stub wheels, index hosts and tripwire, started and stopped together.
+
+A scenario sees one of two *worlds*: the normal one, or one where an attacker
+has published higher versions of private names on the public index (the
+``squatter``) and the Artifactory virtual repository's PyPI remote serves them.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import shutil
+import socket
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from harness import catalogue
+from harness.indexes import Credentials, IndexHost, IndexHostError, Repo
+from harness.tripwire import Tripwire
+from harness.wheels import build_repository
+
+LOCAL_REPO = "/artifactory/api/pypi/pypi-local"
+VIRTUAL_REPO = "/artifactory/api/pypi/pypi-virtual"
+SECONDARY_REPO = "/artifactory/api/pypi/ml-local"
+PUBLIC_REPO = ""  # pypi.org serves /simple at its root
+
+UNREACHABLE_HOST = "https://artifactory.acme.internal"
+
+
+def fake_jfrog_token() -> str:
+    """A fresh token shaped like a JFrog reference token (base64 of ``reftkn:01:<expiry>:<random>``)."""
+    expiry = int(time.time()) + 30 * 24 * 3600
+    raw = f"reftkn:01:{expiry}:{secrets.token_hex(20)}".encode()
+    return base64.b64encode(raw).decode().rstrip("=").replace("+", "A").replace("/", "B")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A credential the harness hands out, and every form in which it must never be logged."""
+
+    label: str
+    credentials: Credentials
+
+    def forms(self) -> dict[str, str]:
+        c = self.credentials
+        basic = base64.b64encode(f"{c.username}:{c.password}".encode()).decode()
+        forms = {
+            "password": c.password,
+            "percent-encoded password": c.userinfo().split(":", 1)[1],
+            "base64 of user:password": basic,
+        }
+        return {name: value for name, value in forms.items() if value}
+
+
+@dataclass(frozen=True)
+class World:
+    """The index hosts one scenario sees."""
+
+    artifactory: IndexHost
+    secondary: IndexHost
+    pypi: IndexHost
+    unreachable_port: int
+    credentials: dict[str, Credentials]
+    squatter: bool
+
+
+class Lab:
+    """Build the catalogue's wheels and serve them; ``with Lab() as lab:`` stops everything."""
+
+    def __init__(self, workdir: Path | None = None):
+        self._own_workdir = workdir is None
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="harness-lab-"))
+        self.credentials = {
+            "private": Credentials("valohai-ci", fake_jfrog_token()),
+            "private-revoked": Credentials("valohai-ci", fake_jfrog_token()),
+            "secondary": Credentials("ml-team-ci", fake_jfrog_token()),
+        }
+        self.pip_version = metadata.version("pip")
+        self.hosts: list[IndexHost] = []
+        self.tripwire = Tripwire()
+        self._worlds: dict[bool, World] = {}
+        self._unreachable = socket.socket()  # bound, never listening: connections are refused
+        self.started = False
+
+    @property
+    def secrets(self) -> list[Secret]:
+        return [Secret(label, creds) for label, creds in self.credentials.items()]
+
+    @property
+    def pinned_pip(self) -> Path:
+        """A folder holding only the pinned pip, added to each execution's sys.path."""
+        return self.workdir / "pinned-pip"
+
+    def start(self) -> Lab:
+        wheels = self.workdir / "wheels"
+        dirs = {repo.name: build_repository(repo, wheels / repo.name) for repo in catalogue.REPOSITORIES}
+        self._copy_pinned_pip()
+        private = self.credentials["private"]
+        secondary = self.credentials["secondary"]
+
+        def artifactory(name: str, public_roots: tuple[Path, ...]) -> IndexHost:
+            return IndexHost(
+                name,
+                "https://acme.jfrog.io",
+                [
+                    Repo(LOCAL_REPO, (dirs["private"],), (private,)),
+                    Repo(VIRTUAL_REPO, (dirs["private"], *public_roots), (private,)),
+                ],
+            )
+
+        clean_pypi = (dirs["pypi"],)
+        squatted_pypi = (dirs["pypi"], dirs["squatter"])
+        shared_secondary = IndexHost(
+            "secondary", "https://acme-ml.jfrog.io", [Repo(SECONDARY_REPO, (dirs["secondary"],), (secondary,))]
+        )
+        worlds = {
+            False: (artifactory("artifactory", clean_pypi), IndexHost("pypi", "https://pypi.org", [Repo(PUBLIC_REPO, clean_pypi)])),
+            True: (
+                artifactory("artifactory-with-squatter", squatted_pypi),
+                IndexHost("pypi-with-squatter", "https://pypi.org", [Repo(PUBLIC_REPO, squatted_pypi)]),
+            ),
+        }
+        self._unreachable.bind(("127.0.0.1", 0))
+        try:
+            for host in [shared_secondary, *(h for pair in worlds.values() for h in pair)]:
+                self.hosts.append(host.start())
+            self.tripwire.start()
+        except Exception:
+            self.stop()
+            raise
+        for squatter, (jfrog, pypi) in worlds.items():
+            self._worlds[squatter] = World(
+                jfrog, shared_secondary, pypi, self._unreachable.getsockname()[1], self.credentials, squatter
+            )
+        self.started = True
+        return self
+
+    def world(self, squatter: bool = False) -> World:
+        world = self._worlds[squatter]
+        for host in (world.artifactory, world.secondary, world.pypi):
+            if not host.is_running():
+                raise IndexHostError(
+                    f"index host {host.name} ({host.shown_as}) stopped answering during the session"
+                )
+        return world
+
+    def shown_origins(self) -> dict[str, str]:
+        """Local origin (``http://127.0.0.1:PORT``) → the realistic origin logs show instead."""
+        shown = {host.origin: host.shown_as for host in self.hosts if host.is_running()}
+        shown[f"http://127.0.0.1:{self._unreachable.getsockname()[1]}"] = UNREACHABLE_HOST
+        return shown
+
+    def statuses(self) -> Counter[int]:
+        """HTTP statuses every index host has answered so far."""
+        total: Counter[int] = Counter()
+        for host in self.hosts:
+            total.update(host.statuses)
+        return total
+
+    def stop(self) -> None:
+        for host in self.hosts:
+            host.stop()
+        self.hosts.clear()
+        self.tripwire.stop()
+        self._unreachable.close()
+        if self._own_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        self.started = False
+
+    def __enter__(self) -> Lab:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _copy_pinned_pip(self) -> None:
+        dist = metadata.distribution("pip")
+        package = Path(dist.locate_file("pip"))
+        dist_info = Path(dist._path)  # noqa: SLF001 - importlib.metadata has no public accessor
+        shutil.copytree(package, self.pinned_pip / "pip", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(dist_info, self.pinned_pip / dist_info.name)

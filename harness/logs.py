@@ -1,0 +1,42 @@
+"""Make an execution log safe and readable: secrets masked, local addresses made realistic."""
+
+from __future__ import annotations
+
+import re
+
+from harness.lab import Secret
+
+MASK = "****"
+_LOCAL_ORIGIN = re.compile(r"http://(?P<userinfo>[^/\s@'\"]*@)?127\.0\.0\.1:(?P<port>\d+)")
+_CONNECTION = re.compile(r"HTTPConnection\(host='127\.0\.0\.1', port=(?P<port>\d+)\)")
+
+
+def mask(text: str, secrets: list[Secret]) -> str:
+    """Replace every form of every secret, longest first, by ``****``."""
+    values = sorted({v for s in secrets for v in s.forms().values()}, key=len, reverse=True)
+    for value in values:
+        text = text.replace(value, MASK)
+    return text
+
+
+def realistic(text: str, shown_origins: dict[str, str], paths: dict[str, str]) -> str:
+    """Rewrite ``http://127.0.0.1:PORT`` into the host it stands for, and sandbox paths into Valohai's."""
+    by_port = {origin.rsplit(":", 1)[1]: shown for origin, shown in shown_origins.items()}
+
+    def origin(match: re.Match) -> str:
+        shown = by_port.get(match["port"])
+        if shown is None:
+            return match[0]
+        scheme, host = shown.split("://", 1)
+        return f"{scheme}://{match['userinfo'] or ''}{host}"
+
+    def connection(match: re.Match) -> str:
+        shown = by_port.get(match["port"])
+        if shown is None:
+            return match[0]
+        return f"HTTPSConnection(host='{shown.split('://', 1)[1]}', port=443)"
+
+    text = _CONNECTION.sub(connection, _LOCAL_ORIGIN.sub(origin, text))
+    for local, shown in sorted(paths.items(), key=lambda item: len(item[0]), reverse=True):
+        text = text.replace(local, shown)
+    return text

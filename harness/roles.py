@@ -1,0 +1,73 @@
+"""What a scenario's index roles stand for.
+
+Scenarios never name URLs: they say ``PRIVATE_PYPI_INDEX_URL: private`` and the
+harness builds the value from the session's index hosts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from harness.lab import LOCAL_REPO, PUBLIC_REPO, SECONDARY_REPO, VIRTUAL_REPO, World
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    description: str
+    value: Callable[[World], str]
+
+
+def _unreachable(world: World) -> str:
+    creds = world.credentials["private"]
+    return f"http://{creds.userinfo()}@127.0.0.1:{world.unreachable_port}{LOCAL_REPO}/simple"
+
+
+ROLES = {
+    role.name: role
+    for role in (
+        Role(
+            "private",
+            "the private (local) repository's URL with valid credentials",
+            lambda w: w.artifactory.url(LOCAL_REPO, w.credentials["private"]),
+        ),
+        Role(
+            "private-wrong-password",
+            "the private repository's URL with a revoked token",
+            lambda w: w.artifactory.url(LOCAL_REPO, w.credentials["private-revoked"]),
+        ),
+        Role(
+            "private-no-credentials",
+            "the private repository's URL without credentials",
+            lambda w: w.artifactory.url(LOCAL_REPO),
+        ),
+        Role(
+            "virtual",
+            "the virtual repository (private + PyPI remote) URL with valid credentials",
+            lambda w: w.artifactory.url(VIRTUAL_REPO, w.credentials["private"]),
+        ),
+        Role(
+            "virtual-wrong-password",
+            "the virtual repository's URL with a revoked token",
+            lambda w: w.artifactory.url(VIRTUAL_REPO, w.credentials["private-revoked"]),
+        ),
+        Role(
+            "virtual-no-credentials",
+            "the virtual repository's URL without credentials",
+            lambda w: w.artifactory.url(VIRTUAL_REPO),
+        ),
+        Role(
+            "secondary",
+            "the secondary private repository's URL, with its own credentials",
+            lambda w: w.secondary.url(SECONDARY_REPO, w.credentials["secondary"]),
+        ),
+        Role(
+            "secondary-wrong-password",
+            "the secondary repository's URL with the primary repository's token",
+            lambda w: w.secondary.url(SECONDARY_REPO, w.credentials["private"]),
+        ),
+        Role("pypi", "the public index (stands in for pypi.org)", lambda w: w.pypi.url(PUBLIC_REPO)),
+        Role("unreachable", "a private-repository URL on a host where nothing listens", _unreachable),
+    )
+}

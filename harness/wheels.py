@@ -1,0 +1,80 @@
+"""Build the catalogue's stubs as real wheels, byte for byte reproducible.
+
+Stored (not deflated) members with a fixed timestamp make the same stub hash the
+same on every machine, so a recipe can pin it with ``--require-hashes``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import zipfile
+from pathlib import Path
+
+from harness.catalogue import Dist, Repository
+
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def wheel_filename(dist: Dist) -> str:
+    return f"{_normalized(dist.name)}-{dist.version}-py3-none-any.whl"
+
+
+def build_wheel(dist: Dist, built_by: str, dest: Path) -> Path:
+    """Write ``dist`` as a wheel whose module records the repository that built it."""
+    dist_info = f"{_normalized(dist.name)}-{dist.version}.dist-info"
+    members = {
+        f"{dist.import_name}/__init__.py": _module_source(dist, built_by),
+        f"{dist_info}/METADATA": _metadata(dist, built_by),
+        f"{dist_info}/WHEEL": "Wheel-Version: 1.0\nGenerator: harness.wheels\n"
+        "Root-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = [f"{path},{_record_hash(text)},{len(text.encode())}" for path, text in members.items()]
+    members[f"{dist_info}/RECORD"] = "\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n"
+
+    path = dest / wheel_filename(dist)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as wheel:
+        for name, text in members.items():
+            info = zipfile.ZipInfo(name, _EPOCH)
+            info.external_attr = 0o644 << 16
+            wheel.writestr(info, text)
+    return path
+
+
+def build_repository(repo: Repository, dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for dist in repo.dists:
+        build_wheel(dist, repo.name, dest)
+    return dest
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _normalized(name: str) -> str:
+    return name.replace("-", "_").lower()
+
+
+def _module_source(dist: Dist, built_by: str) -> str:
+    return (
+        f'"""Stub of {dist.name} {dist.version}, built by the {built_by} index of the test harness."""\n'
+        f'__version__ = "{dist.version}"\n'
+        f'BUILT_BY_INDEX = "{built_by}"\n'
+    )
+
+
+def _metadata(dist: Dist, built_by: str) -> str:
+    lines = [
+        "Metadata-Version: 2.1",
+        f"Name: {dist.name}",
+        f"Version: {dist.version}",
+        f"Summary: Stub of {dist.name} built by the {built_by} index",
+        *(f"Requires-Dist: {req}" for req in dist.requires),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _record_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode()).digest()
+    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()

@@ -1,0 +1,89 @@
+"""Where the time goes: each scenario next to its floor, and the whole suite.
+
+The floor of a scenario is the same commands run in an environment that already
+exists (prepared beforehand, untimed); the ratio shows what the harness itself
+costs per execution: environment, repository copy, process start, checks.
+
+    .venv/bin/python scripts/benchmark.py [--repeat N] [--no-suite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from harness import recipes  # noqa: E402
+from harness.lab import Lab  # noqa: E402
+from harness.runner import prepare, run_scenario  # noqa: E402
+
+
+def median_seconds(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def floor(lab: Lab, recipe, name: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as root:
+        prepared = prepare(lab, recipe, name, Path(root))
+        started = time.perf_counter()
+        prepared.execute()
+        return time.perf_counter() - started
+
+
+def scenarios_table(repeat: int) -> None:
+    started = time.perf_counter()
+    lab = Lab().start()
+    print(f"lab start (wheels, {len(lab.hosts)} index hosts, tripwire): {time.perf_counter() - started:.3f} s\n")
+    print(f"{'scenario':62} {'total':>7} {'floor':>7} {'ratio':>6}")
+    totals, floors = [], []
+    try:
+        for folder in recipes.discover(ROOT / "examples"):
+            recipe = recipes.load(folder)
+            for name in recipe.scenarios:
+                total = median_seconds(lambda: run_scenario(lab, recipe, name), repeat)
+                least = statistics.median(floor(lab, recipe, name) for _ in range(repeat))
+                totals.append(total)
+                floors.append(least)
+                print(f"{'examples/' + recipe.slug + '::' + name:62} {total:7.3f} {least:7.3f} {total / least:6.2f}")
+    finally:
+        lab.stop()
+    print(f"{'all scenarios':62} {sum(totals):7.3f} {sum(floors):7.3f} {sum(totals) / sum(floors):6.2f}")
+    print(f"harness cost per execution: median {statistics.median(t - f for t, f in zip(totals, floors)) * 1000:.0f} ms\n")
+
+
+def timed_command(label: str, argv: list[str]) -> None:
+    started = time.perf_counter()
+    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    print(f"{label:40} {seconds:7.2f} s   {summary}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scenario (median is shown)")
+    parser.add_argument("--no-suite", action="store_true", help="skip the whole-suite timings")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
+    scenarios_table(args.repeat)
+    if not args.no_suite:
+        pytest = [sys.executable, "-m", "pytest", "-q"]
+        timed_command("whole suite, serial (-n 0)", [*pytest, "-n", "0"])
+        timed_command("whole suite, parallel (-n auto)", [*pytest, "-n", "auto"])
+
+
+if __name__ == "__main__":
+    main()

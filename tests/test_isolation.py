@@ -1,0 +1,43 @@
+"""Executions are hermetic: nothing comes in from the invoking shell, nothing leaks out."""
+
+from pathlib import Path
+
+import pytest
+
+from harness import recipes
+from harness.runner import run_scenario
+from tests.conftest import EXAMPLES, FIXTURES
+
+PROBES = sorted((FIXTURES / "probes").iterdir())
+
+
+@pytest.mark.parametrize("folder", PROBES, ids=lambda p: p.name)
+def test_probe(folder, lab, monkeypatch):
+    for name, value in {
+        "PIP_INDEX_URL": "http://leak.invalid/simple",
+        "PIP_FIND_LINKS": "/leak.invalid",
+        "UV_INDEX_URL": "http://leak.invalid/simple",
+    }.items():
+        monkeypatch.setenv(name, value)
+    recipe = recipes.load(folder)
+    for name in recipe.scenarios:
+        run = run_scenario(lab, recipe, name)
+        assert run.passed, run.report()
+
+
+def snapshot(*folders: Path) -> dict[str, bytes]:
+    return {
+        str(path): path.read_bytes()
+        for folder in folders if folder.exists()
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def test_pip_config_set_leaves_the_users_configuration_and_the_recipe_alone(lab):
+    home = Path.home()
+    user_config = (home / ".config" / "pip", home / ".pip")
+    recipe_folder = EXAMPLES / "use-in-executions"
+    before = snapshot(*user_config), snapshot(recipe_folder)
+    run = run_scenario(lab, recipes.load(recipe_folder), "virtual-repository")
+    assert "Writing to /root/.config/pip/pip.conf" in run.log, "the step must really call pip config set"
+    assert (snapshot(*user_config), snapshot(recipe_folder)) == before

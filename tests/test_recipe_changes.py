@@ -1,0 +1,76 @@
+"""Change a real recipe the way a contributor might, and read what the harness says."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from harness import recipes
+from harness.errors import RecipeError
+from harness.runner import run_scenario
+from tests.conftest import EXAMPLES
+
+
+def changed_copy(tmp_path: Path, slug: str, file: str, old: str, new: str) -> Path:
+    folder = tmp_path / "examples" / slug
+    shutil.copytree(EXAMPLES / slug, folder)
+    path = folder / file
+    text = path.read_text()
+    assert old in text, f"{slug}/{file} no longer contains {old!r}: update this test"
+    path.write_text(text.replace(old, new))
+    return folder
+
+
+def failures(run) -> list[str]:
+    return [str(v) for v in run.verdicts if not v.passed]
+
+
+def test_renamed_package_fails_with_pips_reason(tmp_path, lab):
+    folder = changed_copy(tmp_path, "use-in-executions", "valohai.yaml", "install my-private-package", "install my-privat-package")
+    run = run_scenario(lab, recipes.load(folder), "virtual-repository")
+    assert "FAIL  succeeds — exit code 1" in "\n".join(failures(run))
+    assert "FAIL  installs my-private-package 1.0.0 from private — not installed" in failures(run)
+    assert "ERROR: No matching distribution found for my-privat-package" in run.log
+
+
+def test_renamed_variable_is_rejected_before_running(tmp_path):
+    folder = changed_copy(tmp_path, "use-in-executions", "valohai.yaml", "PRIVATE_PYPI_INDEX_URL", "PRIVATE_INDEX_URL")
+    with pytest.raises(RecipeError) as caught:
+        recipes.load(folder)
+    messages = [p.message for p in caught.value.problems]
+    assert (
+        "scenario 'virtual-repository' supplies PRIVATE_PYPI_INDEX_URL, which step 'train-with-private-package' "
+        "does not declare in environment-variables (declared: PRIVATE_INDEX_URL)"
+    ) in messages
+    assert any(m.startswith("scenario 'virtual-repository' leaves PRIVATE_INDEX_URL unset") for m in messages)
+
+
+def test_changed_role_fails_the_expectations_it_breaks(tmp_path, lab):
+    folder = changed_copy(
+        tmp_path, "use-in-executions", "scenarios.yaml",
+        "PRIVATE_PYPI_INDEX_URL: virtual", "PRIVATE_PYPI_INDEX_URL: private",
+    )
+    run = run_scenario(lab, recipes.load(folder), "virtual-repository")
+    assert "FAIL  installs scikit-learn 1.3.2 from pypi — not installed" in failures(run)
+    assert "ERROR: No matching distribution found for scikit-learn" in run.log
+
+
+def test_misspelled_role_is_rejected_with_a_suggestion(tmp_path):
+    folder = changed_copy(
+        tmp_path, "use-in-executions", "scenarios.yaml",
+        "PRIVATE_PYPI_INDEX_URL: virtual", "PRIVATE_PYPI_INDEX_URL: virtul",
+    )
+    with pytest.raises(RecipeError) as caught:
+        recipes.load(folder)
+    assert [str(p).split("scenarios.yaml:")[1] for p in caught.value.problems] == [
+        "6: unknown index role 'virtul' (did you mean 'virtual'?)"
+    ]
+
+
+def test_wrong_provenance_names_what_was_installed(tmp_path, lab):
+    folder = changed_copy(
+        tmp_path, "extra-index-url", "scenarios.yaml",
+        "my-private-package: 99.0.0 from squatter", "my-private-package: 1.0.0 from private",
+    )
+    run = run_scenario(lab, recipes.load(folder), "name-squatted-on-pypi")
+    assert failures(run) == ["FAIL  installs my-private-package 1.0.0 from private — got 99.0.0 from squatter"]
