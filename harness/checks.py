@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harness.execution import Completed
 from harness.lab import Secret
+from harness.logs import stable_lines
 from harness.recipes import Provenance, Scenario
 
 _MARKER = re.compile(r'^BUILT_BY_INDEX = "(?P<index>[^"]*)"', re.MULTILINE)
@@ -110,6 +111,20 @@ def judge(  # noqa: PLR0913 - one argument per kind of evidence
     verdicts.append(Verdict(not outside_attempts, "nothing tried to leave 127.0.0.1",
                             "tried " + ", ".join(sorted(set(outside_attempts))) if outside_attempts else ""))
     return verdicts
+
+
+def committed_log(path: Path, log: str, refresh: str) -> Verdict:
+    """The log the guide shows must still be what the harness produces (version-stable lines)."""
+    expectation = f"the guide's copy {path.parent.parent.name}/logs/{path.name} is current"
+    if not path.is_file():
+        return Verdict(False, expectation, f"it is missing; create it with: {refresh}")
+    want, got = stable_lines(path.read_text()), stable_lines(log)
+    if want == got:
+        return Verdict(True, expectation)
+    at = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+    committed = want[at] if at < len(want) else "(end of log)"
+    fresh = got[at] if at < len(got) else "(end of log)"
+    return Verdict(False, expectation, f"stable line {at + 1} was {committed!r}, now {fresh!r}; refresh with: {refresh}")
 
 
 def _statuses(answered: Counter[int]) -> str:

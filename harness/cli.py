@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from harness import recipes
+from harness import checks, recipes
 from harness.errors import RecipeError
 from harness.indexes import IndexHostError
 from harness.lab import Lab
@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("recipes", nargs="+", type=Path, metavar="examples/<slug>")
     run.add_argument("-s", "--scenario", action="append", help="run only this scenario (repeatable)")
     run.add_argument("--keep", action="store_true", help="keep each execution's sandbox for inspection")
+    run.add_argument("--update-logs", action="store_true",
+                     help="write each passing scenario's log to <recipe>/logs/<scenario>.log for the guide")
     check = commands.add_parser("check", help="validate recipe folders without running them")
     check.add_argument("recipes", nargs="+", type=Path, metavar="examples/<slug>")
     commands.add_parser("roles", help="list the index roles a scenario can name")
@@ -37,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             print(f"{len(loaded)} recipe(s) OK: " + ", ".join(r.slug for r in loaded))
             return 0
-        return _run(loaded, args.scenario, args.keep)
+        return _run(loaded, args.scenario, args.keep, args.update_logs)
     except RecipeError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -46,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
-def _run(loaded: list[recipes.Recipe], only: list[str] | None, keep: bool) -> int:
+def refresh_command(recipe: recipes.Recipe) -> str:
+    return f"python -m harness run examples/{recipe.slug} --update-logs"
+
+
+def _run(loaded: list[recipes.Recipe], only: list[str] | None, keep: bool, update_logs: bool) -> int:
     for recipe in loaded:
         unknown = set(only or ()) - set(recipe.scenarios)
         if unknown and len(loaded) == 1:
@@ -59,6 +65,11 @@ def _run(loaded: list[recipes.Recipe], only: list[str] | None, keep: bool) -> in
                 if only and name not in only:
                     continue
                 run = run_scenario(lab, recipe, name, keep=keep)
+                if update_logs and run.passed:
+                    path = recipe.log_path(name)
+                    path.parent.mkdir(exist_ok=True)
+                    path.write_text(run.log)
+                run.verdicts.append(checks.committed_log(recipe.log_path(name), run.log, refresh_command(recipe)))
                 print(run.report(), flush=True)
                 results.append(run)
     failed = [r for r in results if not r.passed]

@@ -8,6 +8,8 @@ from harness.lab import Secret
 
 MASK = "****"
 _LOCAL_ORIGIN = re.compile(r"http://(?P<userinfo>[^/\s@'\"]*@)?127\.0\.0\.1:(?P<port>\d+)")
+# Lines that differ between pip versions or runs without meaning anything to the reader.
+_VOLATILE = re.compile(r"^\s*$|^\s*(Downloading |Using cached |Obtaining |━)")
 _CONNECTION = re.compile(r"HTTPConnection\(host='127\.0\.0\.1', port=(?P<port>\d+)\)")
 
 
@@ -40,3 +42,8 @@ def realistic(text: str, shown_origins: dict[str, str], paths: dict[str, str]) -
     for local, shown in sorted(paths.items(), key=lambda item: len(item[0]), reverse=True):
         text = text.replace(local, shown)
     return text
+
+
+def stable_lines(text: str) -> list[str]:
+    """The lines a committed log and a fresh run must share."""
+    return [line.rstrip() for line in text.splitlines() if not _VOLATILE.match(line)]

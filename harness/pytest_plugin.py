@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness import execution, recipes
+from harness import checks, execution, recipes
+from harness.cli import refresh_command
 from harness.errors import RecipeError
 from harness.lab import Lab
 from harness.runner import ScenarioRun, run_scenario
@@ -62,6 +63,7 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self):
         run = run_scenario(session_lab(), self.recipe, self.name)
+        run.verdicts.append(checks.committed_log(self.recipe.log_path(self.name), run.log, refresh_command(self.recipe)))
         if not run.passed:
             raise ScenarioFailed(run)
 

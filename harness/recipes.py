@@ -48,11 +48,17 @@ class Expect(_Strict):
 class Scenario(_Strict):
     description: str
     step: str | None = None  # defaults to the file's step
-    variables: dict[str, str] = {}
-    overrides: dict[str, str] = {}
+    groups: dict[str, dict[str, str]] = {}  # organization variable groups: group ID -> {variable: role}
+    variables: dict[str, str] = {}  # project variables: variable -> role
+    overrides: dict[str, str] = {}  # values given when creating the execution
     squatter_on_pypi: bool = Field(default=False, alias="squatter-on-pypi")
     time_limit: float = Field(default=DEFAULT_TIME_LIMIT, alias="time-limit", gt=0, le=600)
     expect: Expect
+
+    def supplied(self) -> dict[str, str]:
+        """Every variable the scenario supplies by role, organization groups first, then the project's."""
+        merged = {var: role for members in self.groups.values() for var, role in members.items()}
+        return merged | self.variables
 
 
 class ScenarioFile(_Strict):
@@ -91,6 +97,10 @@ class Recipe:
     @property
     def scenarios(self) -> dict[str, Scenario]:
         return self.spec.scenarios
+
+    def log_path(self, scenario: str) -> Path:
+        """Where the guide's copy of this scenario's log is committed."""
+        return self.folder / LOGS_DIR / f"{scenario}.log"
 
     def installed_expectations(self, scenario: Scenario) -> dict[str, Provenance]:
         return {name: Provenance.parse(text) for name, text in scenario.expect.installed.items()}
@@ -194,6 +204,19 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
         declared = valohai.declared_variables(step)
         if not _SLUG.match(name):
             problems.append(problem(at, f"scenario name '{name}' must be lowercase words joined by '-'"))
+        for group, members in scenario.groups.items():
+            if group not in step.environment_variable_groups:
+                problems.append(problem(
+                    (*at, "groups", group),
+                    f"scenario '{name}' supplies group '{group}', which step '{step.name}' does not list "
+                    "in environment-variable-groups",
+                ))
+            for var, role in members.items():
+                if role not in ROLES:
+                    problems.append(problem(
+                        (*at, "groups", group, var),
+                        f"unknown index role '{role}'{_did_you_mean(role, list(ROLES))}",
+                    ))
         for var, role in scenario.variables.items():
             if var not in declared:
                 problems.append(problem(
@@ -209,7 +232,7 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
         for var in scenario.overrides:
             if not _VARIABLE.match(var):
                 problems.append(problem((*at, "overrides", var), f"'{var}' is not a valid variable name"))
-        for var in missing_required(step, set(scenario.variables) | set(scenario.overrides)):
+        for var in missing_required(step, set(scenario.supplied())):
             problems.append(problem(
                 (*at,),
                 f"scenario '{name}' leaves {var} unset, but step '{step.name}' requires it "

@@ -98,7 +98,7 @@ def execution_environment(recipe: Recipe, name: str, world: World, box: Sandbox,
     env = box.image_environment(proxy)
     env.update(box.system_variables())
     env.update({n: v.default for n, v in valohai.declared_variables(step).items() if v.default is not None})
-    env.update({var: ROLES[role].value(world) for var, role in scenario.variables.items()})
+    env.update({var: ROLES[role].value(world) for var, role in scenario.supplied().items()})
     env.update(scenario.overrides)
     return env
 
@@ -108,6 +108,10 @@ def _header(recipe: Recipe, name: str, lab: Lab) -> list[str]:
     lines = [
         f"Recipe examples/{recipe.slug}, scenario {name}: {scenario.description}",
         f"Step {step.name}, image {step.image} (emulated: {emulation_of(step.image)}, pip {lab.pip_version})",
+    ]
+    lines += [
+        f"Organization group {group}: {var} = <{role}>: {ROLES[role].description}"
+        for group, members in scenario.groups.items() for var, role in members.items()
     ]
     lines += [f"Project variable {var} = <{role}>: {ROLES[role].description}" for var, role in scenario.variables.items()]
     lines += [f"Execution variable {var} = {value}" for var, value in scenario.overrides.items()]
