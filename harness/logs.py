@@ -11,6 +11,8 @@ _LOCAL_ORIGIN = re.compile(r"http://(?P<userinfo>[^/\s@'\"]*@)?127\.0\.0\.1:(?P<
 # Lines that differ between pip versions or runs without meaning anything to the reader.
 _VOLATILE = re.compile(r"^\s*$|^\s*(Downloading |Using cached |Obtaining |━)")
 _CONNECTION = re.compile(r"HTTPConnection\(host='127\.0\.0\.1', port=(?P<port>\d+)\)")
+_CURL_CONNECT = re.compile(r"to 127\.0\.0\.1 port (?P<port>\d+)")
+_DURATION = re.compile(r"after \d+ ms")
 
 
 def mask(text: str, secrets: list[Secret]) -> str:
@@ -38,7 +40,12 @@ def realistic(text: str, shown_origins: dict[str, str], paths: dict[str, str]) -
             return match[0]
         return f"HTTPSConnection(host='{shown.split('://', 1)[1]}', port=443)"
 
+    def curl_connect(match: re.Match) -> str:
+        shown = by_port.get(match["port"])
+        return f"to {shown.split('://', 1)[1]} port 443" if shown else match[0]
+
     text = _CONNECTION.sub(connection, _LOCAL_ORIGIN.sub(origin, text))
+    text = _CURL_CONNECT.sub(curl_connect, text)
     for local, shown in sorted(paths.items(), key=lambda item: len(item[0]), reverse=True):
         text = text.replace(local, shown)
     return text
@@ -46,4 +53,4 @@ def realistic(text: str, shown_origins: dict[str, str], paths: dict[str, str]) -
 
 def stable_lines(text: str) -> list[str]:
     """The lines a committed log and a fresh run must share."""
-    return [line.rstrip() for line in text.splitlines() if not _VOLATILE.match(line)]
+    return [_DURATION.sub("after N ms", line.rstrip()) for line in text.splitlines() if not _VOLATILE.match(line)]

@@ -1,0 +1,120 @@
+"""The built site in a real browser: Debian's Chromium, driven by Playwright.
+
+Outside CI, a machine without Chromium skips these tests with the command that
+installs it; in CI (``CI`` set) a missing Chromium is a failure.
+"""
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT
+
+pytestmark = pytest.mark.xdist_group("site")
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    message = "Chromium is not installed: apt-get update && apt-get install -y chromium"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=built_site))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site_url, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png")
+    context.close()
+
+
+def test_home_page_shows_the_recommended_recipe(page, site_url):
+    page.goto(site_url)
+    assert page.locator("h1").inner_text().rstrip("¶").strip() == "Private Python packages in Valohai executions"
+    assert page.get_by_text("examples/use-in-executions/valohai.yaml").first.is_visible()
+
+
+def test_recipe_block_is_titled_and_its_copy_button_copies_the_file(page, site_url):
+    page.goto(f"{site_url}/install/index-url/")
+    title = page.locator(".highlight .filename", has_text="examples/use-in-executions/valohai.yaml").first
+    assert title.is_visible()
+    block = title.locator("xpath=..")
+    block.hover()
+    block.locator('button[data-md-type="copy"]').click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    # Code annotations leave trailing spaces on the lines they mark; nothing else may differ.
+    lines = [line.rstrip() for line in copied.strip().splitlines()]
+    assert lines == (EXAMPLES / "use-in-executions" / "valohai.yaml").read_text().strip().splitlines()
+
+
+def test_content_tabs_switch_between_companion_files(page, site_url):
+    page.goto(f"{site_url}/install/index-url/")
+    tabs = page.locator(".tabbed-set").first
+    yaml_title = tabs.locator(".filename", has_text="examples/use-in-executions/valohai.yaml")
+    train_title = tabs.locator(".filename", has_text="examples/use-in-executions/train.py")
+    assert yaml_title.is_visible() and not train_title.is_visible()
+    tabs.locator("label", has_text="train.py").click()
+    assert train_title.is_visible() and not yaml_title.is_visible()
+
+
+def test_execution_log_is_shown_below_the_recipe(page, site_url):
+    page.goto(f"{site_url}/install/verify-authentication/")
+    log = page.locator(".highlight", has=page.locator(".filename", has_text="Execution log: wrong password"))
+    assert log.is_visible()
+    assert "WARNING: 401 Error, Credentials not correct for" in log.inner_text()
+
+
+def test_searching_401_leads_to_troubleshooting(page, site_url):
+    page.goto(site_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially("401", delay=50)
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for()
+    assert "troubleshooting" in (first.get_attribute("href") or "")
+    first.click()
+    page.wait_for_url("**/troubleshooting/**")
+    assert page.locator('h2[id="401-unauthorized"]').is_visible()
