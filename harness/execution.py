@@ -1,7 +1,8 @@
 """Run a step's command as Valohai does: ``/bin/sh -c`` in the repository, under a time limit.
 
 Every execution runs in its own process group; when the time limit passes, or
-the harness itself is interrupted, the whole group is killed.
+the harness itself is interrupted, the whole group is killed. The janitor does
+the same if the harness dies before it can.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from harness.janitor import janitor
 
 _running: set[int] = set()  # process groups of executions still running
 
@@ -41,25 +44,34 @@ def run(script: str, cwd: Path, env: dict[str, str], time_limit: float, scratch:
         stderr=subprocess.STDOUT, start_new_session=True,
     )
     _running.add(proc.pid)
+    janitor.watch_group(proc.pid)
     output: list[bytes] = []
     reader = threading.Thread(target=lambda: output.append(proc.stdout.read()), daemon=True)
     reader.start()
-    timed_out = False
+    timed_out = threading.Event()
+
+    def expire():
+        if proc.poll() is None:
+            timed_out.set()
+            _kill_group(proc.pid)
+
+    timer = threading.Timer(time_limit, expire)  # Popen.wait(timeout=) polls; this costs nothing until it fires
+    timer.start()
     try:
-        proc.wait(timeout=time_limit)
-    except subprocess.TimeoutExpired:
-        timed_out = True
+        proc.wait()
     finally:
+        timer.cancel()
         # The execution ends with its main process, as a container does: whatever it
         # left running in the background goes with it, and so does the pipe it holds.
         _kill_group(proc.pid)
         proc.wait()
         _running.discard(proc.pid)
+        janitor.forget_group(proc.pid)
     reader.join(timeout=5)  # a process that left the group may hold the pipe; don't wait on it
     proc.stdout.close()
     return Completed(
-        exit_code=None if timed_out else proc.returncode,
-        timed_out=timed_out,
+        exit_code=None if timed_out.is_set() else proc.returncode,
+        timed_out=timed_out.is_set(),
         output=b"".join(output).decode("utf-8", errors="replace"),
         seconds=time.monotonic() - started,
         time_limit=time_limit,

@@ -1,4 +1,4 @@
-"""One session's stub wheels, index hosts and tripwire, started and stopped together.
+"""One session's stub wheels, index hosts, tripwire and sandboxes, started and stopped together.
 
 A scenario sees one of two *worlds*: the normal one, or one where an attacker
 has published higher versions of private names on the public index (the
@@ -19,7 +19,9 @@ from importlib import metadata
 from pathlib import Path
 
 from harness import catalogue
+from harness.janitor import janitor
 from harness.indexes import Credentials, IndexHost, IndexHostError, Repo
+from harness.sandbox import SandboxPool
 from harness.tripwire import Tripwire
 from harness.wheels import build_repository
 
@@ -74,6 +76,8 @@ class Lab:
     def __init__(self, workdir: Path | None = None):
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="harness-lab-"))
+        if self._own_workdir:
+            janitor.watch_path(str(self.workdir))
         self.credentials = {
             "private": Credentials("valohai-ci", fake_jfrog_token()),
             "private-revoked": Credentials("valohai-ci", fake_jfrog_token()),
@@ -81,6 +85,7 @@ class Lab:
         }
         self.pip_version = metadata.version("pip")
         self.hosts: list[IndexHost] = []
+        self.sandboxes: SandboxPool | None = None
         self.tripwire = Tripwire()
         self._worlds: dict[bool, World] = {}
         self._unreachable = socket.socket()  # bound, never listening: connections are refused
@@ -99,6 +104,7 @@ class Lab:
         wheels = self.workdir / "wheels"
         dirs = {repo.name: build_repository(repo, wheels / repo.name) for repo in catalogue.REPOSITORIES}
         self._copy_pinned_pip()
+        self.sandboxes = SandboxPool(self.pinned_pip).start()
         private = self.credentials["private"]
         secondary = self.credentials["secondary"]
 
@@ -162,6 +168,8 @@ class Lab:
         return total
 
     def stop(self) -> None:
+        if self.sandboxes is not None:
+            self.sandboxes.stop()
         for host in self.hosts:
             host.stop()
         self.hosts.clear()
@@ -169,6 +177,7 @@ class Lab:
         self._unreachable.close()
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+            janitor.forget_path(str(self.workdir))
         self.started = False
 
     def __enter__(self) -> Lab:

@@ -6,11 +6,18 @@ the line and the reason, so nothing runs until it is fixed.
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from collections import Counter
+from pathlib import Path
+
 import pytest
 
 from harness import checks, execution, recipes
 from harness.cli import refresh_command
 from harness.errors import RecipeError
+from harness.indexes import IndexHostError
 from harness.lab import Lab
 from harness.runner import ScenarioRun, run_scenario
 
@@ -25,18 +32,75 @@ def session_lab() -> Lab:
     return _lab
 
 
+def pytest_configure(config):
+    # SIGTERM ends pytest like Ctrl-C does, so fixtures, sessionfinish and `finally` run.
+    # A signal sent to the pytest process alone reaches its xdist workers too, as a
+    # terminal's Ctrl-C does, instead of after xdist's five-second shutdown grace.
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _interrupt)
+
+
+def _interrupt(signum, frame):
+    for pid in _children(os.getpid()):
+        try:
+            os.kill(pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _children(parent: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            children.append(int(stat.parent.name))
+    return children
+
+
 def pytest_collect_file(file_path, parent):
     if file_path.name == recipes.SCENARIO_FILE and file_path.parent.parent.name == "examples":
         return RecipeFile.from_parent(parent, path=file_path)
     return None
 
 
+_served: Counter[int] = Counter()  # HTTP statuses the local indexes answered, all workers together
+
+
 def pytest_sessionfinish(session):
     global _lab
     execution.kill_all()
     if _lab is not None:
+        _served.update(_lab.statuses())
         _lab.stop()
         _lab = None
+    if hasattr(session.config, "workeroutput"):  # an xdist worker: hand the counts to the controller
+        session.config.workeroutput["harness_statuses"] = dict(_served)
+    elif _server_errors():
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    _served.update({int(k): v for k, v in node.workeroutput.get("harness_statuses", {}).items()})
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _served:
+        return
+    statuses = ", ".join(f"{status} ×{n}" for status, n in sorted(_served.items()))
+    terminalreporter.write_line(
+        f"local indexes served {sum(_served.values())} requests ({statuses}); server errors: {_server_errors()}",
+        red=bool(_server_errors()),
+    )
+
+
+def _server_errors() -> int:
+    return sum(n for status, n in _served.items() if status >= 500)
 
 
 class ScenarioFailed(Exception):
@@ -62,7 +126,11 @@ class ScenarioItem(pytest.Item):
         self.recipe = recipe
 
     def runtest(self):
-        run = run_scenario(session_lab(), self.recipe, self.name)
+        try:
+            run = run_scenario(session_lab(), self.recipe, self.name)
+        except IndexHostError as exc:
+            self.session.shouldstop = f"harness: {exc}"  # every later scenario would fail the same way
+            raise
         run.verdicts.append(checks.committed_log(self.recipe.log_path(self.name), run.log, refresh_command(self.recipe)))
         if not run.passed:
             raise ScenarioFailed(run)
@@ -70,7 +138,7 @@ class ScenarioItem(pytest.Item):
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, ScenarioFailed):
             return excinfo.value.run.report()
-        if isinstance(excinfo.value, RecipeError):
+        if isinstance(excinfo.value, (RecipeError, IndexHostError)):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
 

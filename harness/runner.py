@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import checks, execution, logs, valohai
 from harness.checks import Verdict
+from harness.errors import shown_path
 from harness.execution import Completed
+from harness.janitor import janitor
 from harness.lab import PUBLIC_REPO, Lab, World
 from harness.recipes import Recipe, Scenario
 from harness.roles import ROLES
@@ -54,22 +54,24 @@ class Prepared:
         return execution.run(self.script, self.box.repository, self.env, self.time_limit, self.box.root)
 
 
-def prepare(lab: Lab, recipe: Recipe, name: str, root: Path) -> Prepared:
+def prepare(lab: Lab, recipe: Recipe, name: str) -> Prepared:
+    """A fresh sandbox holding the recipe, and the variables its execution gets."""
     scenario = recipe.scenarios[name]
     world = lab.world(squatter=scenario.squatter_on_pypi)
-    box = Sandbox.create(root, recipe.folder, recipe.files(), lab.pinned_pip, world.pypi.url(PUBLIC_REPO))
+    box = lab.sandboxes.take().fill(recipe.folder, recipe.files(), world.pypi.url(PUBLIC_REPO))
     env = execution_environment(recipe, name, world, box, lab.tripwire.url)
     return Prepared(box, env, valohai.script(recipe.step(name)), scenario.time_limit)
 
 
 def run_scenario(lab: Lab, recipe: Recipe, name: str, keep: bool = False) -> ScenarioRun:
+    """Run one scenario in a sandbox of its own; ``keep`` leaves the sandbox on disk and says where."""
     scenario = recipe.scenarios[name]
-    root = Path(tempfile.mkdtemp(prefix=f"harness-{recipe.slug}-{name}-"))
+    prepared = prepare(lab, recipe, name)
+    box = prepared.box
     try:
-        prepared = prepare(lab, recipe, name, root)
-        box = prepared.box
         mark, before = len(lab.tripwire.attempts), lab.statuses()
         completed = prepared.execute()
+        lab.world(squatter=scenario.squatter_on_pypi)  # an index that died meanwhile is the story, not pip's errors
         log = logs.realistic(logs.mask(completed.output, lab.secrets), lab.shown_origins(), _shown_paths(box, lab))
         verdicts = checks.judge(
             scenario,
@@ -82,10 +84,13 @@ def run_scenario(lab: Lab, recipe: Recipe, name: str, keep: bool = False) -> Sce
             box.repository,
             lab.tripwire.attempts_since(mark),
         )
-        return ScenarioRun(recipe, name, _header(recipe, name, lab), log, completed, verdicts)
+        header = _header(recipe, name, lab) + ([f"Sandbox kept in {box.root}"] if keep else [])
+        return ScenarioRun(recipe, name, header, log, completed, verdicts)
     finally:
-        if not keep:
-            shutil.rmtree(root, ignore_errors=True)
+        if keep:
+            janitor.forget_path(str(box.root))
+        else:
+            lab.sandboxes.discard(box)
 
 
 def execution_environment(recipe: Recipe, name: str, world: World, box: Sandbox, proxy: str) -> dict[str, str]:
@@ -106,7 +111,7 @@ def execution_environment(recipe: Recipe, name: str, world: World, box: Sandbox,
 def _header(recipe: Recipe, name: str, lab: Lab) -> list[str]:
     scenario, step = recipe.scenarios[name], recipe.step(name)
     lines = [
-        f"Recipe examples/{recipe.slug}, scenario {name}: {scenario.description}",
+        f"Recipe {shown_path(recipe.folder)}, scenario {name}: {scenario.description}",
         f"Step {step.name}, image {step.image} (emulated: {emulation_of(step.image)}, pip {lab.pip_version})",
     ]
     lines += [

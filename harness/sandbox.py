@@ -11,13 +11,18 @@ invoking shell: no ``PIP_*``, no ``UV_*``, no pip.conf, no proxy.
 from __future__ import annotations
 
 import platform
+import queue
 import re
 import shutil
 import sys
+import tempfile
+import threading
 import uuid
 import venv
 from dataclasses import dataclass
 from pathlib import Path
+
+from harness.janitor import janitor
 
 _PYTHON_IMAGE = re.compile(r"^(docker\.io/)?(library/)?python:3(\.\d+)*([-.][\w.-]+)?$")
 _SYSTEM_PATH = "/usr/bin:/bin"
@@ -29,6 +34,11 @@ def emulation_of(image: str) -> str | None:
     if _PYTHON_IMAGE.match(image):
         return f"local Python {platform.python_version()}"
     return None
+
+
+class _ImageLikeEnvBuilder(venv.EnvBuilder):
+    def setup_scripts(self, context):
+        pass  # no activate scripts: a python:3.x image has no virtual environment to activate
 
 
 @dataclass(frozen=True)
@@ -57,23 +67,25 @@ class Sandbox:
         return self.python / "lib" / version / "site-packages"
 
     @classmethod
-    def create(cls, root: Path, recipe_folder: Path, files: list[Path], pinned_pip: Path, public_index: str) -> Sandbox:
-        """Copy ``files`` (the recipe's own, not the harness's) as the repository, and make the rest."""
+    def blank(cls, root: Path, pinned_pip: Path) -> Sandbox:
+        """Everything that doesn't depend on the recipe: folders, HOME, the Python environment."""
         box = cls(root)
-        box.repository.mkdir(parents=True)
-        for file in files:
-            target = box.repository / file.relative_to(recipe_folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(file, target)
-        for folder in ("inputs", "outputs", "config", "tmp", "home/.config", "home/.cache"):
+        for folder in ("repository", "inputs", "outputs", "config", "tmp", "home/.config", "home/.cache", "etc-xdg/pip"):
             (root / folder).mkdir(parents=True, exist_ok=True)
         box._create_python(pinned_pip)
-        (box.global_config_dir / "pip").mkdir(parents=True)
-        (box.global_config_dir / "pip" / "pip.conf").write_text(f"[global]\nindex-url = {public_index}\n")
         return box
 
+    def fill(self, recipe_folder: Path, files: list[Path], public_index: str) -> Sandbox:
+        """Copy ``files`` (the recipe's own, not the harness's) as the repository; name pip's default index."""
+        for file in files:
+            target = self.repository / file.relative_to(recipe_folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, target)
+        (self.global_config_dir / "pip" / "pip.conf").write_text(f"[global]\nindex-url = {public_index}\n")
+        return self
+
     def _create_python(self, pinned_pip: Path) -> None:
-        venv.EnvBuilder(symlinks=True, with_pip=False).create(self.python)
+        _ImageLikeEnvBuilder(symlinks=True, with_pip=False).create(self.python)
         (self.site_packages / "_pinned_pip.pth").write_text(f"{pinned_pip}\n")
         python = self.python / "bin" / "python"
         for name in ("pip", "pip3", f"pip3.{sys.version_info.minor}"):
@@ -111,3 +123,64 @@ class Sandbox:
             "VH_EXECUTION_ID": str(uuid.uuid4()),
             "VH_PROJECT_ID": "0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
         }
+
+
+class SandboxPool:
+    """Blank sandboxes made ahead of time in a background thread, each handed out once.
+
+    Making one costs more than a short execution (a virtual environment and a
+    score of folders on disk), so the next ones are ready before they are asked
+    for; used ones are deleted in the background too. Nothing is ever reused.
+    """
+
+    def __init__(self, pinned_pip: Path, ready: int = 2):
+        self.pinned_pip = pinned_pip
+        self._ready: queue.Queue[Sandbox] = queue.Queue(maxsize=ready)
+        self._used: queue.Queue[Path | None] = queue.Queue()
+        self._stopping = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._make, name="sandbox maker", daemon=True),
+            threading.Thread(target=self._delete, name="sandbox deleter", daemon=True),
+        ]
+
+    def start(self) -> SandboxPool:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def take(self) -> Sandbox:
+        return self._ready.get(timeout=60)
+
+    def discard(self, box: Sandbox) -> None:
+        self._used.put(box.root)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._used.put(None)
+        for thread in self._threads:
+            thread.join(timeout=10)
+        while not self._ready.empty():
+            self._remove(self._ready.get_nowait().root)
+
+    def _make(self) -> None:
+        while not self._stopping.is_set():
+            root = Path(tempfile.mkdtemp(prefix="harness-sandbox-"))
+            janitor.watch_path(str(root))
+            box = Sandbox.blank(root, self.pinned_pip)
+            while not self._stopping.is_set():
+                try:
+                    self._ready.put(box, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+            else:
+                self._remove(root)
+
+    def _delete(self) -> None:
+        while (root := self._used.get()) is not None:
+            self._remove(root)
+
+    @staticmethod
+    def _remove(root: Path) -> None:
+        shutil.rmtree(root, ignore_errors=True)
+        janitor.forget_path(str(root))

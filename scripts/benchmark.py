@@ -1,8 +1,9 @@
 """Where the time goes: each scenario next to its floor, and the whole suite.
 
-The floor of a scenario is the same commands run in an environment that already
-exists (prepared beforehand, untimed); the ratio shows what the harness itself
-costs per execution: environment, repository copy, process start, checks.
+The floor of a scenario is the same commands run by a bare ``subprocess.run`` in
+an environment that already exists (prepared beforehand, untimed); the ratio
+shows what the harness itself costs per execution: environment, repository
+copy, process start, time limit, checks, log.
 
     .venv/bin/python scripts/benchmark.py [--repeat N] [--no-suite]
 """
@@ -35,12 +36,18 @@ def median_seconds(action, repeat: int) -> float:
     return statistics.median(times)
 
 
-def floor(lab: Lab, recipe, name: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="bench-floor-") as root:
-        prepared = prepare(lab, recipe, name, Path(root))
+def floor(lab: Lab, recipe, name: str) -> float:
+    """The same commands, run by a bare subprocess in an environment made beforehand."""
+    prepared = prepare(lab, recipe, name)
+    try:
         started = time.perf_counter()
-        prepared.execute()
+        subprocess.run(
+            ["/bin/sh", "-c", prepared.script], cwd=prepared.box.repository, env=prepared.env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=prepared.time_limit,
+        )
         return time.perf_counter() - started
+    finally:
+        lab.sandboxes.discard(prepared.box)
 
 
 def scenarios_table(repeat: int) -> None:
@@ -66,9 +73,9 @@ def scenarios_table(repeat: int) -> None:
 
 def timed_command(label: str, argv: list[str]) -> None:
     started = time.perf_counter()
-    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     seconds = time.perf_counter() - started
-    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    summary = (result.stdout.strip().splitlines() or [f"exit code {result.returncode}"])[-1]
     print(f"{label:40} {seconds:7.2f} s   {summary}")
 
 
@@ -79,8 +86,10 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
     scenarios_table(args.repeat)
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as site:
+        timed_command("site build (mkdocs build --strict)", [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", site])
     if not args.no_suite:
-        pytest = [sys.executable, "-m", "pytest", "-q"]
+        pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"]
         timed_command("whole suite, serial (-n 0)", [*pytest, "-n", "0"])
         timed_command("whole suite, parallel (-n auto)", [*pytest, "-n", "auto"])
 

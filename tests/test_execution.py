@@ -46,6 +46,6 @@ def test_stdin_is_closed_so_a_prompt_cannot_hang(tmp_path):
 
 
 def test_sandbox_python_has_only_the_pinned_pip(lab, tmp_path):
-    box = Sandbox.create(tmp_path / "box", tmp_path, [], lab.pinned_pip, "http://127.0.0.1:9/simple")
+    box = Sandbox.blank(tmp_path / "box", lab.pinned_pip).fill(tmp_path, [], "http://127.0.0.1:9/simple")
     completed = execution.run("pip list --format=freeze", box.repository, box.image_environment(lab.tripwire.url), 30, box.root)
     assert completed.output.split() == [f"pip=={lab.pip_version}"]

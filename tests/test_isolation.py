@@ -41,3 +41,26 @@ def test_pip_config_set_leaves_the_users_configuration_and_the_recipe_alone(lab)
     run = run_scenario(lab, recipes.load(recipe_folder), "virtual-repository")
     assert "Writing to /root/.config/pip/pip.conf" in run.log, "the step must really call pip config set"
     assert (snapshot(*user_config), snapshot(recipe_folder)) == before
+
+
+def test_recipes_pass_in_a_network_namespace_with_only_loopback(tmp_path):
+    """What the suite proves, it proves without any network: here in a namespace that has only `lo`."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    if not (shutil.which("unshare") and shutil.which("ip")):
+        pytest.fail("this test needs unshare and ip: apt-get install util-linux iproute2", pytrace=False)
+    script = (
+        "ip link set lo up && "
+        f"{sys.executable} -m harness run examples/use-in-executions examples/extra-index-url examples/check-index-url"
+    )
+    result = subprocess.run(
+        ["unshare", "--net", "--map-root-user", "sh", "-c", script],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "7 scenario(s): 7 passed, 0 failed" in result.stdout

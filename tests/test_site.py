@@ -6,10 +6,9 @@ import shutil
 
 import pytest
 
+import macros
 from harness import recipes
 from tests.conftest import EXAMPLES, ROOT, build_site
-
-pytestmark = pytest.mark.xdist_group("site")
 
 DOCS = ROOT / "docs"
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*(?P<info>[^\n]*)$", re.MULTILINE)
@@ -17,10 +16,12 @@ FENCE = re.compile(r"^\s*(```+|~~~+)\s*(?P<info>[^\n]*)$", re.MULTILINE)
 CREDENTIAL = re.compile(r"[a-z]+://[^/@\s$<{:]+:(?!\*{4}@)[^/@\s$<{]+@")
 
 
+@pytest.mark.xdist_group("site")
 def test_site_builds_strictly(built_site):
     assert (built_site / "index.html").is_file()
 
 
+@pytest.mark.xdist_group("site")
 def test_every_recipe_and_every_log_is_on_a_page(built_site):
     manifest = json.loads((built_site / "rendered-recipes.json").read_text())
     slugs = {p.name for p in recipes.discover(EXAMPLES)}
@@ -61,17 +62,28 @@ def project_copy(tmp_path, page: str):
 
 
 @pytest.mark.parametrize(
-    ("page", "reason"),
+    ("page", "reasons"),
     [
-        ('{{ recipe("no-such-recipe") }}', "no recipe examples/no-such-recipe"),
-        ('{{ log("verify-authentication", "no-such-scenario") }}', "has no scenario 'no-such-scenario'"),
-        ("See [the page](missing-page.md).", "missing-page.md"),
-        ("See [401](troubleshooting.md#no-such-heading).", "no-such-heading"),
-        ("{{ undefined_variable }}", "undefined_variable"),
+        ('{{ recipe("no-such-recipe") }}', ["no recipe examples/no-such-recipe"]),
+        ("{{ undefined_variable }}", ["undefined_variable"]),
+        (
+            "See [the page](missing-page.md) and [401](troubleshooting.md#no-such-heading).",
+            ["missing-page.md", "no-such-heading"],
+        ),
     ],
-    ids=["unknown-recipe", "unknown-scenario", "broken-link", "broken-anchor", "undefined-variable"],
+    ids=["macro-error", "undefined-variable", "broken-links"],
 )
-def test_build_fails_on_a_broken_page(tmp_path, page, reason):
+def test_build_fails_on_a_broken_page(tmp_path, page, reasons):
     result = build_site(project_copy(tmp_path / "project", page), tmp_path / "site")
     assert result.returncode != 0
-    assert reason in result.stdout + result.stderr
+    for reason in reasons:
+        assert reason in result.stdout + result.stderr
+
+
+def test_macros_name_what_is_missing():
+    with pytest.raises(ValueError, match="examples/verify-authentication has no scenario 'no-such-scenario'"):
+        macros.render_log("verify-authentication", "no-such-scenario")
+    with pytest.raises(ValueError, match="examples/use-in-executions has no file setup.py"):
+        macros.render_file("use-in-executions", "setup.py")
+    with pytest.raises(ValueError, match="annotation target 'no such line' is not in examples/use-in-executions/valohai.yaml"):
+        macros.render_recipe("use-in-executions", annotations={"no such line": "a note"})

@@ -1,0 +1,84 @@
+"""Faults in the harness's own world: dead or unstartable indexes, hangs, load."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections import Counter
+
+import pytest
+
+from harness import recipes
+from harness.indexes import IndexHost, IndexHostError
+from harness.lab import Lab
+from harness.runner import prepare, run_scenario
+from tests.conftest import EXAMPLES, ROOT
+
+
+@pytest.fixture
+def own_lab():
+    """A lab of this test's own, so stopping its hosts can't disturb other tests."""
+    with Lab() as lab:
+        yield lab
+
+
+def test_a_dead_index_is_named_instead_of_blamed_on_the_recipe(own_lab):
+    recipe = recipes.load(EXAMPLES / "use-in-executions")
+    next(h for h in own_lab.hosts if h.name == "artifactory").stop()
+    with pytest.raises(IndexHostError, match=r"index host artifactory \(https://acme.jfrog.io\) stopped answering"):
+        run_scenario(own_lab, recipe, "virtual-repository")
+
+
+def test_a_taken_port_is_named(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        host = IndexHost("artifactory", "https://acme.jfrog.io", [], port=port)
+        with pytest.raises(IndexHostError, match=rf"artifactory \(https://acme.jfrog.io\): port 127.0.0.1:{port} is already in use"):
+            host.start()
+
+
+def test_pytest_stops_at_the_first_dead_index_with_its_name(tmp_path):
+    project = tmp_path / "project"
+    for slug in ("use-in-executions", "mix-private-and-public"):
+        shutil.copytree(EXAMPLES / slug, project / "examples" / slug)
+    (project / "conftest.py").write_text(
+        'pytest_plugins = ["harness.pytest_plugin"]\n\n'
+        "def pytest_runtest_teardown(item):\n"
+        "    from harness.pytest_plugin import session_lab\n"
+        '    next(h for h in session_lab().hosts if h.name == "artifactory").stop()\n'
+    )
+    (project / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "0", "examples"], cwd=project, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120,
+    )
+    assert result.returncode == 2, result.stdout  # pytest's "interrupted": the run stopped there
+    assert "1 failed, 1 passed" in result.stdout, result.stdout
+    assert "index host artifactory (https://acme.jfrog.io) stopped answering during the session" in result.stdout
+    assert "Traceback" not in result.stdout
+
+
+def test_the_private_index_serves_parallel_executions_without_a_failed_request(own_lab):
+    """Six executions at once, each resolving private and public packages through the virtual repository."""
+    recipe = recipes.load(EXAMPLES / "mix-private-and-public")
+    prepared = [prepare(own_lab, recipe, "virtual-repository") for _ in range(6)]
+    before = own_lab.statuses()
+    results = [None] * len(prepared)
+
+    def execute(i):
+        results[i] = prepared[i].execute()
+
+    threads = [threading.Thread(target=execute, args=(i,)) for i in range(len(prepared))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    served: Counter = own_lab.statuses() - before
+    assert [r.exit_code for r in results] == [0] * len(prepared), [r.output for r in results if r.exit_code]
+    assert set(served) == {200}, f"statuses answered: {dict(served)}"
+    assert sum(served.values()) >= 6 * 14  # each run: 7 project pages and 7 wheels
+    print(f"served {sum(served.values())} requests to 6 parallel executions, none failed")
