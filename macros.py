@@ -77,8 +77,8 @@ def render_file(slug: str, name: str) -> str:
     return code_block(path, f"examples/{slug}/{name}")
 
 
-def render_log(slug: str, scenario: str, title: str | None = None) -> str:
-    """The committed execution log of one scenario, its error lines highlighted."""
+def render_log(slug: str, scenario: str, title: str | None = None, last: int | None = None) -> str:
+    """The committed execution log of one scenario, its error lines highlighted; ``last`` keeps its tail."""
     recipe = load_recipe(slug)
     if scenario not in recipe.scenarios:
         raise ValueError(f"examples/{slug} has no scenario {scenario!r} (scenarios: {', '.join(recipe.scenarios)})")
@@ -86,6 +86,8 @@ def render_log(slug: str, scenario: str, title: str | None = None) -> str:
     if not path.is_file():
         raise ValueError(f"{path.relative_to(ROOT)} is missing: python -m harness run examples/{slug} --update-logs")
     lines = path.read_text().rstrip("\n").splitlines()
+    if last and len(lines) > last:
+        lines = [f"[… {len(lines) - last} earlier lines]", *lines[-last:]]
     loud = " ".join(str(n) for n, line in enumerate(lines, 1) if _LOUD_LINE.match(line))
     options = f'title="{title or "Execution log: " + scenario.replace("-", " ")}"'
     if loud:
@@ -119,10 +121,10 @@ def define_env(env):
         return render_file(slug, name)
 
     @env.macro
-    def log(slug: str, scenario: str, title: str | None = None) -> str:
+    def log(slug: str, scenario: str, title: str | None = None, last: int | None = None) -> str:
         """Show what a scenario's execution printed."""
         _rendered["logs"].add(f"{slug}::{scenario}")
-        return render_log(slug, scenario, title)
+        return render_log(slug, scenario, title, last)
 
     @env.macro
     def roles_table() -> str:

@@ -98,6 +98,8 @@ SQUATTER = Repository(
 )
 
 REPOSITORIES = (PYPI, PRIVATE, SECONDARY, SQUATTER)
+# pypiserver serves a file by name, so two merged repositories (the virtual one merges
+# private, pypi and squatter) must never hold the same name and version: tests check this.
 
 
 def repository(name: str) -> Repository:

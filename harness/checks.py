@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from harness.execution import Completed
-from harness.lab import Secret
+from harness.lab import Secrets
 from harness.logs import stable_lines
 from harness.recipes import Provenance, Scenario
 
@@ -57,15 +57,13 @@ def installed(site_packages: Path) -> dict[str, InstalledDist]:
     return found
 
 
-def leaks(text: str, secrets: list[Secret]) -> list[str]:
-    """Where any form of any secret appears in ``text``, described without the secret."""
-    found = []
-    for number, line in enumerate(text.splitlines(), 1):
-        for secret in secrets:
-            for form, value in secret.forms().items():
-                if value in line:
-                    found.append(f"the {form} of '{secret.label}' on line {number}")
-    return found
+def leaks(text: str, secrets: Secrets) -> list[str]:
+    """Where any form of any secret, or a run of it, appears in ``text``; described without the secret."""
+    return [
+        f"the {form} of '{secret.label}' on line {number}"
+        for number, line in enumerate(text.splitlines(), 1)
+        for secret, form, _ in secrets.exposed_in(line)
+    ]
 
 
 def judge(  # noqa: PLR0913 - one argument per kind of evidence
@@ -75,7 +73,7 @@ def judge(  # noqa: PLR0913 - one argument per kind of evidence
     log: str,
     dists: dict[str, InstalledDist],
     answered: Counter[int],
-    secrets: list[Secret],
+    secrets: Secrets,
     repository: Path,
     outside_attempts: list[str],
 ) -> list[Verdict]:
@@ -107,7 +105,11 @@ def judge(  # noqa: PLR0913 - one argument per kind of evidence
         for file in sorted(repository.rglob("*")) if file.is_file()
         for where in leaks(file.read_text(errors="replace"), secrets)
     ]
-    verdicts.append(Verdict(not found, "no secret in the log or in the repository", "; ".join(found[:5])))
+    if expect.secret_leaks:
+        verdicts.append(Verdict(bool(found), "the log shows (part of) a secret, as this scenario demonstrates",
+                                "" if found else "no secret found"))
+    else:
+        verdicts.append(Verdict(not found, "no secret in the log or in the repository", "; ".join(found[:5])))
     verdicts.append(Verdict(not outside_attempts, "nothing tried to leave 127.0.0.1",
                             "tried " + ", ".join(sorted(set(outside_attempts))) if outside_attempts else ""))
     return verdicts

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
-from harness import checks, recipes
+from harness import catalogue, checks, recipes
 from harness.errors import RecipeError
 from harness.indexes import IndexHostError
 from harness.lab import Lab
+from harness.lint import lint_file
 from harness.roles import ROLES
 from harness.runner import run_scenario
+from harness.wheels import build_wheel, sha256
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +29,11 @@ def main(argv: list[str] | None = None) -> int:
                      help="write each passing scenario's log to <recipe>/logs/<scenario>.log for the guide")
     check = commands.add_parser("check", help="validate recipe folders without running them")
     check.add_argument("recipes", nargs="+", type=Path, metavar="examples/<slug>")
+    lint = commands.add_parser("lint", help="the semantic lint: variables, secrets, POSIX sh, log leaks")
+    lint.add_argument("files", nargs="+", type=Path, metavar="valohai.yaml", help="files, or folders holding one")
     commands.add_parser("roles", help="list the index roles a scenario can name")
+    hashes = commands.add_parser("hashes", help="print --hash lines for the catalogue's stub wheels")
+    hashes.add_argument("projects", nargs="*", help="only these projects")
     args = parser.parse_args(argv)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` cleans up
@@ -35,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
             for role in ROLES.values():
                 print(f"{role.name:26} {role.description}")
             return 0
+        if args.command == "hashes":
+            return _hashes(args.projects)
+        if args.command == "lint":
+            return _lint(args.files)
         loaded = [recipes.load(folder) for folder in args.recipes]
         if args.command == "check":
             print(f"{len(loaded)} recipe(s) OK: " + ", ".join(r.slug for r in loaded))
@@ -46,6 +57,25 @@ def main(argv: list[str] | None = None) -> int:
     except IndexHostError as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return 3
+
+
+def _lint(paths: list[Path]) -> int:
+    findings = [f for path in paths for f in lint_file(path / "valohai.yaml" if path.is_dir() else path)]
+    for finding in findings:
+        print(finding)
+    print(f"{len(paths)} file(s): {len(findings)} finding(s)")
+    return 1 if findings else 0
+
+
+def _hashes(projects: list[str]) -> int:
+    """The stubs are reproducible, so a requirements file can pin them with --require-hashes."""
+    with tempfile.TemporaryDirectory() as folder:
+        for repo in catalogue.REPOSITORIES:
+            for dist in repo.dists:
+                if not projects or dist.name in projects:
+                    wheel = build_wheel(dist, repo.name, Path(folder))
+                    print(f"{dist.name}=={dist.version} --hash=sha256:{sha256(wheel)}  # built by {repo.name}")
+    return 0
 
 
 def refresh_command(recipe: recipes.Recipe) -> str:

@@ -8,6 +8,8 @@ has published higher versions of private names on the public index (the
 from __future__ import annotations
 
 import base64
+import fnmatch
+import os
 import secrets
 import shutil
 import socket
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from uv import find_uv_bin
+
 from harness import catalogue
 from harness.janitor import janitor
 from harness.indexes import Credentials, IndexHost, IndexHostError, Repo
@@ -27,10 +31,19 @@ from harness.wheels import build_repository
 
 LOCAL_REPO = "/artifactory/api/pypi/pypi-local"
 VIRTUAL_REPO = "/artifactory/api/pypi/pypi-virtual"
+# A virtual repository whose PyPI remote has Artifactory's "Excludes Pattern" set to the private names
+EXCLUDING_REPO = "/artifactory/api/pypi/pypi-virtual-excludes"
+PRIVATE_NAME_PATTERNS = ("my-*", "package-from-*")
 SECONDARY_REPO = "/artifactory/api/pypi/ml-local"
 PUBLIC_REPO = ""  # pypi.org serves /simple at its root
 
 UNREACHABLE_HOST = "https://artifactory.acme.internal"
+
+
+def special_password() -> str:
+    """A fresh password with the characters that break URLs: ``@ : / #``, between random runs."""
+    runs = [secrets.token_hex(5) for _ in range(5)]
+    return f"{runs[0]}@{runs[1]}:{runs[2]}/{runs[3]}#{runs[4]}"
 
 
 def fake_jfrog_token() -> str:
@@ -58,6 +71,45 @@ class Secret:
         return {name: value for name, value in forms.items() if value}
 
 
+class Secrets(list):
+    """The session's secrets, and where they show in a text, whole or in part."""
+
+    MIN_PIECE = 8  # a run this long of a secret is a leak, even when the rest is masked
+
+    def exposed_in(self, text: str) -> list[tuple[Secret, str, str]]:
+        """(secret, form, piece) for each form whose value, or an identifying run of it, is in ``text``.
+
+        A run counts only if no other secret contains it: tokens of one kind share
+        structure (JFrog's ``reftkn:01:`` prefix), which identifies nobody.
+        """
+        found = []
+        for secret in self:
+            others = [v for other in self if other is not secret for v in other.forms().values()]
+            for form, value in secret.forms().items():
+                if value in text:
+                    found.append((secret, form, value))
+                    continue
+                for piece in _runs_in(value, text, self.MIN_PIECE):
+                    if not any(piece in other for other in others):
+                        found.append((secret, f"part of the {form}", piece))
+        return found
+
+
+def _runs_in(value: str, text: str, shortest: int) -> list[str]:
+    """The longest runs of ``value``, ``shortest`` characters or more, that occur in ``text``."""
+    runs, start = [], 0
+    while start <= len(value) - shortest:
+        end = start + shortest
+        if value[start:end] not in text:
+            start += 1
+            continue
+        while end < len(value) and value[start : end + 1] in text:
+            end += 1
+        runs.append(value[start:end])
+        start = end
+    return runs
+
+
 @dataclass(frozen=True)
 class World:
     """The index hosts one scenario sees."""
@@ -82,8 +134,10 @@ class Lab:
             "private": Credentials("valohai-ci", fake_jfrog_token()),
             "private-revoked": Credentials("valohai-ci", fake_jfrog_token()),
             "secondary": Credentials("ml-team-ci", fake_jfrog_token()),
+            "special": Credentials("jane.doe@acme.com", special_password()),
         }
         self.pip_version = metadata.version("pip")
+        self.uv_version = metadata.version("uv")
         self.hosts: list[IndexHost] = []
         self.sandboxes: SandboxPool | None = None
         self.tripwire = Tripwire()
@@ -92,20 +146,27 @@ class Lab:
         self.started = False
 
     @property
-    def secrets(self) -> list[Secret]:
-        return [Secret(label, creds) for label, creds in self.credentials.items()]
+    def secrets(self) -> Secrets:
+        return Secrets(Secret(label, creds) for label, creds in self.credentials.items())
 
     @property
     def pinned_pip(self) -> Path:
         """A folder holding only the pinned pip, added to each execution's sys.path."""
         return self.workdir / "pinned-pip"
 
+    @property
+    def uv_dir(self) -> Path:
+        """A folder holding only the uv binary, put on PATH for uv's images."""
+        return self.workdir / "uv-bin"
+
     def start(self) -> Lab:
         wheels = self.workdir / "wheels"
+        self.uv_dir.mkdir(parents=True)
+        (self.uv_dir / "uv").symlink_to(find_uv_bin())
         dirs = {repo.name: build_repository(repo, wheels / repo.name) for repo in catalogue.REPOSITORIES}
         self._copy_pinned_pip()
         self.sandboxes = SandboxPool(self.pinned_pip).start()
-        private = self.credentials["private"]
+        readers = (self.credentials["private"], self.credentials["special"])
         secondary = self.credentials["secondary"]
 
         def artifactory(name: str, public_roots: tuple[Path, ...]) -> IndexHost:
@@ -113,8 +174,9 @@ class Lab:
                 name,
                 "https://acme.jfrog.io",
                 [
-                    Repo(LOCAL_REPO, (dirs["private"],), (private,)),
-                    Repo(VIRTUAL_REPO, (dirs["private"], *public_roots), (private,)),
+                    Repo(LOCAL_REPO, (dirs["private"],), readers),
+                    Repo(VIRTUAL_REPO, (dirs["private"], *public_roots), readers),
+                    Repo(EXCLUDING_REPO, (dirs["private"], _without_private_names(public_roots, wheels)), readers),
                 ],
             )
 
@@ -192,3 +254,15 @@ class Lab:
         dist_info = Path(dist._path)  # noqa: SLF001 - importlib.metadata has no public accessor
         shutil.copytree(package, self.pinned_pip / "pip", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(dist_info, self.pinned_pip / dist_info.name)
+
+
+def _without_private_names(roots: tuple[Path, ...], wheels: Path) -> Path:
+    """The public wheels an Artifactory remote with ``PRIVATE_NAME_PATTERNS`` excluded still serves."""
+    target = wheels / ("remote-excluding-" + "-".join(root.name for root in roots))
+    target.mkdir()
+    for root in roots:
+        for wheel in root.glob("*.whl"):
+            project = wheel.name.split("-")[0].replace("_", "-")
+            if not any(fnmatch.fnmatch(project, pattern) for pattern in PRIVATE_NAME_PATTERNS):
+                os.link(wheel, target / wheel.name)
+    return target

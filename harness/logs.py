@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import re
 
-from harness.lab import Secret
+from harness.lab import Secrets
 
 MASK = "****"
 _LOCAL_ORIGIN = re.compile(r"http://(?P<userinfo>[^/\s@'\"]*@)?127\.0\.0\.1:(?P<port>\d+)")
+_ADJACENT_MASKS = re.compile(r"\*{4}(?:\*{4})+")
 # Lines that differ between pip versions or runs without meaning anything to the reader.
 _VOLATILE = re.compile(r"^\s*$|^\s*(Downloading |Using cached |Obtaining |━)")
 _CONNECTION = re.compile(r"HTTPConnection\(host='127\.0\.0\.1', port=(?P<port>\d+)\)")
 _CURL_CONNECT = re.compile(r"to 127\.0\.0\.1 port (?P<port>\d+)")
-_DURATION = re.compile(r"after \d+ ms")
+_DURATION = re.compile(r"(after \d+ ms|in \d+(\.\d+)?m?s$)")
 
 
-def mask(text: str, secrets: list[Secret]) -> str:
-    """Replace every form of every secret, longest first, by ``****``."""
-    values = sorted({v for s in secrets for v in s.forms().values()}, key=len, reverse=True)
-    for value in values:
-        text = text.replace(value, MASK)
-    return text
+def mask(text: str, secrets: Secrets) -> str:
+    """Replace every form of every secret, and every identifying run of one, longest first, by ``****``."""
+    pieces = sorted({piece for _, _, piece in secrets.exposed_in(text)}, key=len, reverse=True)
+    for piece in pieces:
+        text = text.replace(piece, MASK)
+    return _ADJACENT_MASKS.sub(MASK, text)  # pip's own mask beside ours reads as one
 
 
 def realistic(text: str, shown_origins: dict[str, str], paths: dict[str, str]) -> str:
@@ -53,4 +54,4 @@ def realistic(text: str, shown_origins: dict[str, str], paths: dict[str, str]) -
 
 def stable_lines(text: str) -> list[str]:
     """The lines a committed log and a fresh run must share."""
-    return [_DURATION.sub("after N ms", line.rstrip()) for line in text.splitlines() if not _VOLATILE.match(line)]
+    return [_DURATION.sub("<duration>", line.rstrip()) for line in text.splitlines() if not _VOLATILE.match(line)]

@@ -19,6 +19,7 @@ from harness.cli import refresh_command
 from harness.errors import RecipeError
 from harness.indexes import IndexHostError
 from harness.lab import Lab
+from harness.lint import lint_file
 from harness.runner import ScenarioRun, run_scenario
 
 _lab: Lab | None = None
@@ -111,6 +112,7 @@ class ScenarioFailed(Exception):
 class RecipeFile(pytest.File):
     def collect(self):
         recipe = recipes.load(self.path.parent)
+        yield LintItem.from_parent(self, name="lint", recipe=recipe)
         for name in recipe.scenarios:
             yield ScenarioItem.from_parent(self, name=name, recipe=recipe)
 
@@ -144,3 +146,32 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, self.recipe.source.line("scenarios", self.name), f"examples/{self.recipe.slug}::{self.name}"
+
+
+class LintFailed(Exception):
+    pass
+
+
+class LintItem(pytest.Item):
+    """The semantic lint finds nothing in the recipe but the mistakes its scenario file declares."""
+
+    def __init__(self, *, recipe: recipes.Recipe, **kwargs):
+        super().__init__(**kwargs)
+        self.recipe = recipe
+
+    def runtest(self):
+        findings = lint_file(self.recipe.folder / "valohai.yaml")
+        found = {(f.step, f.rule) for f in findings}
+        expected = {(step, rule) for step, rules in self.recipe.spec.lint_finds.items() for rule in rules}
+        if found != expected:
+            unexpected = [str(f) for f in findings if (f.step, f.rule) not in expected]
+            missed = [f"step '{step}': {rule} (declared in lint-finds) was not found" for step, rule in sorted(expected - found)]
+            raise LintFailed("\n".join(unexpected + missed))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, LintFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"examples/{self.recipe.slug}::lint"

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from harness import catalogue, valohai
 from harness.errors import Problem, RecipeError
 from harness.roles import ROLES
-from harness.sandbox import emulation_of
+from harness.images import SUPPORTED, emulation_of
+from harness.lint import RULES
 from harness.yamlsource import YamlSource
 
 SCENARIO_FILE = "scenarios.yaml"
@@ -43,6 +44,7 @@ class Expect(_Strict):
     log: list[str] = []
     not_in_log: list[str] = Field(default=[], alias="not-in-log")
     index_answered: list[int] = Field(default=[], alias="index-answered")  # HTTP statuses, seen server-side
+    secret_leaks: bool = Field(default=False, alias="secret-leaks")  # the scenario shows a leak on purpose
 
 
 class Scenario(_Strict):
@@ -64,6 +66,8 @@ class Scenario(_Strict):
 class ScenarioFile(_Strict):
     step: str | None = None
     scenarios: dict[str, Scenario] = Field(min_length=1)
+    # Mistakes a recipe shows on purpose: step name -> lint rules that must find them (harness.lint).
+    lint_finds: dict[str, list[str]] = Field(default={}, alias="lint-finds")
 
 
 @dataclass(frozen=True)
@@ -199,7 +203,7 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
         if emulation_of(step.image) is None:
             problems.append(Problem(
                 vh.path, vh.step_line(step.name),
-                f"image '{step.image}' can't be emulated: the harness runs python:3.x images on the local Python",
+                f"image '{step.image}' can't be emulated: the harness runs {SUPPORTED}",
             ))
         declared = valohai.declared_variables(step)
         if not _SLUG.match(name):
@@ -241,6 +245,12 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                 "Valohai refuses to create such an execution",
             ))
         problems.extend(_expectation_problems(source, at, scenario.expect))
+    for step_name, rules in spec.lint_finds.items():
+        if vh.step(step_name) is None:
+            problems.append(problem(("lint-finds", step_name), f"valohai.yaml has no step '{step_name}' (steps: {steps})"))
+        for i, rule in enumerate(rules):
+            if rule not in RULES:
+                problems.append(problem(("lint-finds", step_name, i), f"unknown lint rule '{rule}'{_did_you_mean(rule, list(RULES))}"))
     return problems
 
 

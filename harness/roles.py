@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from harness.lab import LOCAL_REPO, PUBLIC_REPO, SECONDARY_REPO, VIRTUAL_REPO, World
+from harness.lab import EXCLUDING_REPO, LOCAL_REPO, PUBLIC_REPO, SECONDARY_REPO, VIRTUAL_REPO, World
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,11 @@ class Role:
     name: str
     description: str
     value: Callable[[World], str]
+
+
+def _raw_special(world: World) -> str:
+    creds = world.credentials["special"]
+    return f"http://{creds.username}:{creds.password}@127.0.0.1:{world.artifactory.port}{LOCAL_REPO}/simple"
 
 
 def _unreachable(world: World) -> str:
@@ -66,6 +71,28 @@ ROLES = {
             "secondary-wrong-password",
             "the secondary repository's URL with the primary repository's token",
             lambda w: w.secondary.url(SECONDARY_REPO, w.credentials["private"]),
+        ),
+        Role(
+            "virtual-with-excludes",
+            "a virtual repository whose PyPI remote excludes the private names (my-*, package-from-*)",
+            lambda w: w.artifactory.url(EXCLUDING_REPO, w.credentials["private"]),
+        ),
+        Role("private-username", "the private repository's user name alone", lambda w: w.credentials["private"].username),
+        Role("private-password", "the private repository's token alone", lambda w: w.credentials["private"].password),
+        Role(
+            "private-revoked-password",
+            "a revoked token alone",
+            lambda w: w.credentials["private-revoked"].password,
+        ),
+        Role(
+            "private-special-raw",
+            "the private repository's URL for user jane.doe@acme.com, whose password has @ : / #, not encoded",
+            _raw_special,
+        ),
+        Role(
+            "private-special-encoded",
+            "the same URL with user name and password percent-encoded",
+            lambda w: w.artifactory.url(LOCAL_REPO, w.credentials["special"]),
         ),
         Role("pypi", "the public index (stands in for pypi.org)", lambda w: w.pypi.url(PUBLIC_REPO)),
         Role("unreachable", "a private-repository URL on a host where nothing listens", _unreachable),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from harness.janitor import janitor
 from harness.lab import PUBLIC_REPO, Lab, World
 from harness.recipes import Recipe, Scenario
 from harness.roles import ROLES
-from harness.sandbox import Sandbox, emulation_of
+from harness.images import emulation_of
+from harness.sandbox import Sandbox
 
 
 @dataclass
@@ -59,7 +61,7 @@ def prepare(lab: Lab, recipe: Recipe, name: str) -> Prepared:
     scenario = recipe.scenarios[name]
     world = lab.world(squatter=scenario.squatter_on_pypi)
     box = lab.sandboxes.take().fill(recipe.folder, recipe.files(), world.pypi.url(PUBLIC_REPO))
-    env = execution_environment(recipe, name, world, box, lab.tripwire.url)
+    env = execution_environment(recipe, name, world, box, lab.tripwire.url, lab.uv_dir)
     return Prepared(box, env, valohai.script(recipe.step(name)), scenario.time_limit)
 
 
@@ -93,14 +95,16 @@ def run_scenario(lab: Lab, recipe: Recipe, name: str, keep: bool = False) -> Sce
             lab.sandboxes.discard(box)
 
 
-def execution_environment(recipe: Recipe, name: str, world: World, box: Sandbox, proxy: str) -> dict[str, str]:
+def execution_environment(
+    recipe: Recipe, name: str, world: World, box: Sandbox, proxy: str, uv_dir: Path
+) -> dict[str, str]:
     """Variables in Valohai's order: image, ``VH_*``, step defaults, project/organization, this execution.
 
     A required variable nothing supplies never gets here: ``recipes.load`` rejects
     the scenario, as Valohai refuses to create the execution.
     """
     scenario, step = recipe.scenarios[name], recipe.step(name)
-    env = box.image_environment(proxy)
+    env = box.image_environment(proxy, uv_dir if emulation_of(step.image).has_uv else None)
     env.update(box.system_variables())
     env.update({n: v.default for n, v in valohai.declared_variables(step).items() if v.default is not None})
     env.update({var: ROLES[role].value(world) for var, role in scenario.supplied().items()})
@@ -112,7 +116,7 @@ def _header(recipe: Recipe, name: str, lab: Lab) -> list[str]:
     scenario, step = recipe.scenarios[name], recipe.step(name)
     lines = [
         f"Recipe {shown_path(recipe.folder)}, scenario {name}: {scenario.description}",
-        f"Step {step.name}, image {step.image} (emulated: {emulation_of(step.image)}, pip {lab.pip_version})",
+        f"Step {step.name}, image {step.image} (emulated: {emulation_of(step.image).describe(lab.pip_version, lab.uv_version)})",
     ]
     lines += [
         f"Organization group {group}: {var} = <{role}>: {ROLES[role].description}"
@@ -133,7 +137,9 @@ def _shown_paths(box: Sandbox, lab: Lab) -> dict[str, str]:
         str(box.root / "outputs"): "/valohai/outputs",
         str(box.root / "config"): "/valohai/config",
         str(box.python): "/usr/local",
+        str(lab.uv_dir): "/usr/local/bin",
         str(lab.pinned_pip): str(box.site_packages).replace(str(box.python), "/usr/local"),
         str(box.home): "/root",
         str(box.root / "tmp"): "/tmp",
+        sys.base_prefix: "/usr/local",  # the local interpreter's standard library, where an image has it
     }

@@ -10,9 +10,7 @@ invoking shell: no ``PIP_*``, no ``UV_*``, no pip.conf, no proxy.
 
 from __future__ import annotations
 
-import platform
 import queue
-import re
 import shutil
 import sys
 import tempfile
@@ -24,16 +22,8 @@ from pathlib import Path
 
 from harness.janitor import janitor
 
-_PYTHON_IMAGE = re.compile(r"^(docker\.io/)?(library/)?python:3(\.\d+)*([-.][\w.-]+)?$")
 _SYSTEM_PATH = "/usr/bin:/bin"
 _PIP_SCRIPT = "#!{python}\nimport sys\nfrom pip._internal.cli.main import main\nsys.exit(main())\n"
-
-
-def emulation_of(image: str) -> str | None:
-    """How the harness stands in for ``image``, or None when it can't."""
-    if _PYTHON_IMAGE.match(image):
-        return f"local Python {platform.python_version()}"
-    return None
 
 
 class _ImageLikeEnvBuilder(venv.EnvBuilder):
@@ -70,7 +60,7 @@ class Sandbox:
     def blank(cls, root: Path, pinned_pip: Path) -> Sandbox:
         """Everything that doesn't depend on the recipe: folders, HOME, the Python environment."""
         box = cls(root)
-        for folder in ("repository", "inputs", "outputs", "config", "tmp", "home/.config", "home/.cache", "etc-xdg/pip"):
+        for folder in ("repository", "inputs", "outputs", "config", "tmp", "home/.config", "home/.cache", "etc-xdg/pip", "etc-xdg/uv"):
             (root / folder).mkdir(parents=True, exist_ok=True)
         box._create_python(pinned_pip)
         return box
@@ -81,7 +71,9 @@ class Sandbox:
             target = self.repository / file.relative_to(recipe_folder)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(file, target)
+        # pip's global file and uv's system file: the image's defaults, below anything a step sets
         (self.global_config_dir / "pip" / "pip.conf").write_text(f"[global]\nindex-url = {public_index}\n")
+        (self.global_config_dir / "uv" / "uv.toml").write_text(f'[[index]]\nurl = "{public_index}"\ndefault = true\n')
         return self
 
     def _create_python(self, pinned_pip: Path) -> None:
@@ -93,11 +85,17 @@ class Sandbox:
             script.write_text(_PIP_SCRIPT.format(python=python))
             script.chmod(0o755)
 
-    def image_environment(self, proxy: str) -> dict[str, str]:
-        """What the image and Valohai's runtime provide before any variable of the step."""
+    def image_environment(self, proxy: str, uv_dir: Path | None = None) -> dict[str, str]:
+        """What the image and Valohai's runtime provide before any variable of the step.
+
+        ``uv_dir``, for uv's images, holds the uv binary; uv is pointed at this
+        sandbox's Python, which stands in for the image's system Python.
+        """
         home = self.home
+        uv = {"UV_PYTHON": str(self.python / "bin" / "python")} if uv_dir else {}
         return {
-            "PATH": f"{self.python / 'bin'}:{_SYSTEM_PATH}",
+            "PATH": f"{self.python / 'bin'}:{uv_dir}:{_SYSTEM_PATH}" if uv_dir else f"{self.python / 'bin'}:{_SYSTEM_PATH}",
+            **uv,
             "HOME": str(home),
             "XDG_CONFIG_HOME": str(home / ".config"),
             "XDG_CACHE_HOME": str(home / ".cache"),

@@ -63,9 +63,9 @@ def test_pytest_stops_at_the_first_dead_index_with_its_name(tmp_path):
 
 
 def test_the_private_index_serves_parallel_executions_without_a_failed_request(own_lab):
-    """Six executions at once, each resolving private and public packages through the virtual repository."""
+    """Four executions at once, each resolving private and public packages through the virtual repository."""
     recipe = recipes.load(EXAMPLES / "mix-private-and-public")
-    prepared = [prepare(own_lab, recipe, "virtual-repository") for _ in range(6)]
+    prepared = [prepare(own_lab, recipe, "virtual-repository") for _ in range(4)]
     before = own_lab.statuses()
     results = [None] * len(prepared)
 
@@ -80,5 +80,5 @@ def test_the_private_index_serves_parallel_executions_without_a_failed_request(o
     served: Counter = own_lab.statuses() - before
     assert [r.exit_code for r in results] == [0] * len(prepared), [r.output for r in results if r.exit_code]
     assert set(served) == {200}, f"statuses answered: {dict(served)}"
-    assert sum(served.values()) >= 6 * 14  # each run: 7 project pages and 7 wheels
-    print(f"served {sum(served.values())} requests to 6 parallel executions, none failed")
+    assert sum(served.values()) >= 4 * 14  # each run: 7 project pages and 7 wheels
+    print(f"served {sum(served.values())} requests to 4 parallel executions, none failed")

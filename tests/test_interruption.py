@@ -55,7 +55,7 @@ def project_with_a_hanging_recipe(root: Path, marker: str) -> Path:
 
 @pytest.mark.parametrize(
     ("signum", "workers"),
-    [(signal.SIGINT, "0"), (signal.SIGTERM, "2")],
+    [(signal.SIGINT, "0"), (signal.SIGTERM, "1")],
     ids=["sigint-serial", "sigterm-parallel"],
 )
 def test_interrupted_run_leaves_no_process_and_no_temporary_folder(tmp_path, marker, signum, workers):

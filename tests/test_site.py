@@ -13,7 +13,7 @@ from tests.conftest import EXAMPLES, ROOT, build_site
 DOCS = ROOT / "docs"
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*(?P<info>[^\n]*)$", re.MULTILINE)
 # scheme://user:secret@ where the secret is not a placeholder ($VAR, <TOKEN>, {x}) nor masked (****)
-CREDENTIAL = re.compile(r"[a-z]+://[^/@\s$<{:]+:(?!\*{4}@)[^/@\s$<{]+@")
+CREDENTIAL = re.compile(r"[a-z]+://[^/@\s$<{:]+:(?!\*+@)[^/@\s$<{]+@")
 
 
 @pytest.mark.xdist_group("site")

@@ -1,0 +1,52 @@
+"""Secrets are found and masked whole or in part; local addresses become the hosts they stand for."""
+
+from harness.indexes import Credentials
+from harness.lab import Secret, Secrets
+from harness.logs import MASK, mask, realistic, stable_lines
+
+TOKEN_A = "cmVmdGtuOjAxOjE3OTk5OTk5OTk6YWJjZGVmZ2hpams"  # shaped like a JFrog reference token
+TOKEN_B = "cmVmdGtuOjAxOjE3OTk5OTk5OTk6enl4d3Z1dHNycXA"
+SPECIAL = "5f3a9c2e1d@0b8e7a6f4c:50634c80f1/9e2d4c6b8a#13579bdf02"
+
+
+def secrets() -> Secrets:
+    return Secrets([
+        Secret("private", Credentials("valohai-ci", TOKEN_A)),
+        Secret("revoked", Credentials("valohai-ci", TOKEN_B)),
+        Secret("special", Credentials("jane.doe@acme.com", SPECIAL)),
+    ])
+
+
+def test_a_whole_token_is_found_and_masked():
+    text = f"Using index https://valohai-ci:{TOKEN_A}@acme.jfrog.io/simple"
+    assert [(s.label, form) for s, form, _ in secrets().exposed_in(text)] == [("private", "password"), ("private", "percent-encoded password")]
+    assert mask(text, secrets()) == f"Using index https://valohai-ci:{MASK}@acme.jfrog.io/simple"
+
+
+def test_a_run_of_a_password_is_a_leak_too():
+    text = "ValueError: Port could not be cast to integer value as '50634c80f1'"
+    assert ("special", "part of the password") in [(s.label, form) for s, form, _ in secrets().exposed_in(text)]
+    assert mask(text, secrets()) == f"ValueError: Port could not be cast to integer value as '{MASK}'"
+
+
+def test_structure_tokens_share_identifies_nobody():
+    """Every JFrog reference token starts with the Base64 of 'reftkn:01:'; that prefix alone is no leak."""
+    assert secrets().exposed_in("token prefix cmVmdGtuOjAxOjE3OTk5OTk5OTk6 seen") == []
+
+
+def test_local_origins_and_paths_become_realistic():
+    text = "Looking in indexes: http://valohai-ci:****@127.0.0.1:41234/artifactory/api/pypi/pypi-virtual/simple\n" \
+           "curl: (7) Failed to connect to 127.0.0.1 port 45678 after 0 ms\nWriting to /tmp/box/home/.config/pip/pip.conf"
+    shown = realistic(text, {"http://127.0.0.1:41234": "https://acme.jfrog.io", "http://127.0.0.1:45678": "https://artifactory.acme.internal"},
+                      {"/tmp/box/home": "/root"})
+    assert shown.splitlines() == [
+        "Looking in indexes: https://valohai-ci:****@acme.jfrog.io/artifactory/api/pypi/pypi-virtual/simple",
+        "curl: (7) Failed to connect to artifactory.acme.internal port 443 after 0 ms",
+        "Writing to /root/.config/pip/pip.conf",
+    ]
+
+
+def test_stable_lines_ignore_what_varies_between_runs_and_pip_versions():
+    fresh = "Collecting x\n  Downloading x-1.0-py3-none-any.whl (1.3 kB)\nResolved 1 package in 12ms\n\nDone"
+    committed = "Collecting x\n  Downloading x-1.0-py3-none-any.whl (1.2 kB)\nResolved 1 package in 9ms\nDone"
+    assert stable_lines(fresh) == stable_lines(committed) == ["Collecting x", "Resolved 1 package <duration>", "Done"]
