@@ -95,6 +95,13 @@ def render_log(slug: str, scenario: str, title: str | None = None, last: int | N
     return "\n".join([f"```text {options}", *lines, "```"])
 
 
+def render_log_tabs(slug: str, labels: dict[str, str]) -> str:
+    """Several logs of one recipe as content tabs, labelled by ``labels`` (scenario -> label)."""
+    return "\n\n".join(
+        f'=== "{label}"\n\n{_indent(render_log(slug, scenario))}' for scenario, label in labels.items()
+    )
+
+
 def render_roles() -> str:
     rows = [f"| `{role.name}` | {role.description} |" for role in ROLES.values()]
     return "\n".join(["| Role | The value a scenario gets |", "|---|---|", *rows])
@@ -125,6 +132,12 @@ def define_env(env):
         """Show what a scenario's execution printed."""
         _rendered["logs"].add(f"{slug}::{scenario}")
         return render_log(slug, scenario, title, last)
+
+    @env.macro
+    def log_tabs(slug: str, labels: dict[str, str]) -> str:
+        """Show several scenarios' logs side by side, as tabs."""
+        _rendered["logs"].update(f"{slug}::{scenario}" for scenario in labels)
+        return render_log_tabs(slug, labels)
 
     @env.macro
     def roles_table() -> str:

@@ -16,6 +16,8 @@ class Dist:
     version: str
     requires: tuple[str, ...] = ()
     module: str | None = None  # import name, when it differs from the project name
+    source: str | None = None  # a module in harness/stubs/ whose code the stub carries
+    scripts: tuple[tuple[str, str], ...] = ()  # console scripts: (name, "module:function")
 
     @property
     def import_name(self) -> str:
@@ -61,6 +63,7 @@ PYPI = Repository(
         Dist("pyyaml", "6.0.1", module="yaml"),
         Dist("transformers", "4.30.0", ("numpy>=1.17", "packaging>=20.0", "pyyaml>=5.1")),
         Dist("transformers", "4.31.0", ("numpy>=1.17", "packaging>=20.0", "pyyaml>=5.1")),
+        Dist("awscli", "1.36.0", source="awscli", scripts=(("aws", "awscli:main"),)),
     ),
 )
 

@@ -33,8 +33,8 @@ class Credentials:
     password: str
 
     def userinfo(self) -> str:
-        """The ``user:password`` part of a URL, percent-encoded as a URL needs."""
-        return f"{quote(self.username, safe='')}:{quote(self.password, safe='')}"
+        """The ``user:password`` part of a URL, percent-encoded as a URL needs ('+' may stay, as GitLab writes it)."""
+        return f"{quote(self.username, safe='+')}:{quote(self.password, safe='+')}"
 
     def accepts(self, username: str, password: str) -> bool:
         return hmac.compare_digest(username, self.username) and hmac.compare_digest(
@@ -49,20 +49,18 @@ class Repo:
     path: str  # e.g. /artifactory/api/pypi/pypi-local (pip's index URL adds /simple)
     roots: tuple[Path, ...]
     readers: tuple[Credentials, ...] = ()  # empty: anonymous, like pypi.org
+    simple: str = "simple"  # the index's last path segment; devpi calls it +simple
 
     def wsgi_app(self):
+        # "simple-dir": list the folder on each request. The default caching backend starts an
+        # inotify watcher per app when watchdog is installed; these folders never change anyway.
+        common = {"roots": [str(r) for r in self.roots], "disable_fallback": True, "backend_arg": "simple-dir"}
         if not self.readers:
-            return pypiserver.app(
-                roots=[str(r) for r in self.roots],
-                authenticate=[],
-                password_file=".",
-                disable_fallback=True,
-            )
+            return pypiserver.app(authenticate=[], password_file=".", **common)
         return pypiserver.app(
-            roots=[str(r) for r in self.roots],
             authenticate=["list", "download"],
             auther=lambda user, password: any(c.accepts(user, password) for c in self.readers),
-            disable_fallback=True,
+            **common,
         )
 
 
@@ -83,6 +81,7 @@ class IndexHost:
         self.name = name
         self.shown_as = shown_as  # the realistic origin the guide's logs show instead
         self.repos = {repo.path: repo for repo in repos}
+        self._simple = {repo.path: repo.simple for repo in repos}
         self.requested_port = port
         self.statuses: Counter[int] = Counter()
         self._lock = threading.Lock()
@@ -103,7 +102,7 @@ class IndexHost:
     def url(self, path: str, credentials: Credentials | None = None) -> str:
         """The index URL of the repository at ``path``, with credentials if given."""
         userinfo = f"{credentials.userinfo()}@" if credentials else ""
-        return f"http://{userinfo}127.0.0.1:{self.port}{path}/simple"
+        return f"http://{userinfo}127.0.0.1:{self.port}{path}/{self._simple[path]}"
 
     def start(self) -> IndexHost:
         try:
@@ -165,7 +164,11 @@ class IndexHost:
         for prefix, app in self._apps.items():
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
                 environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix.rstrip("/")
-                environ["PATH_INFO"] = path[len(prefix.rstrip("/")) :]
+                rest = path[len(prefix.rstrip("/")) :]
+                simple = f"/{self._simple[prefix]}"
+                if simple != "/simple" and (rest == simple or rest.startswith(simple + "/")):
+                    rest = "/simple" + rest[len(simple) :]  # pypiserver serves /simple/ only
+                environ["PATH_INFO"] = rest
                 return app(environ, respond)
         respond("404 Not Found", [("Content-Type", "text/plain")])
         return [f"No repository at {path}\n".encode()]

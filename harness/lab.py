@@ -22,11 +22,12 @@ from pathlib import Path
 
 from uv import find_uv_bin
 
-from harness import catalogue
+from harness import catalogue, vendors
 from harness.janitor import janitor
 from harness.indexes import Credentials, IndexHost, IndexHostError, Repo
 from harness.sandbox import SandboxPool
 from harness.tripwire import Tripwire
+from harness.vendors import fake_aws_keys
 from harness.wheels import build_repository
 
 LOCAL_REPO = "/artifactory/api/pypi/pypi-local"
@@ -117,6 +118,7 @@ class World:
     artifactory: IndexHost
     secondary: IndexHost
     pypi: IndexHost
+    vendors: dict[str, IndexHost]
     unreachable_port: int
     credentials: dict[str, Credentials]
     squatter: bool
@@ -135,7 +137,9 @@ class Lab:
             "private-revoked": Credentials("valohai-ci", fake_jfrog_token()),
             "secondary": Credentials("ml-team-ci", fake_jfrog_token()),
             "special": Credentials("jane.doe@acme.com", special_password()),
+            "aws": fake_aws_keys(),
         }
+        self.credentials |= vendors.fake_credentials(self.credentials["aws"])
         self.pip_version = metadata.version("pip")
         self.uv_version = metadata.version("uv")
         self.hosts: list[IndexHost] = []
@@ -185,6 +189,10 @@ class Lab:
         shared_secondary = IndexHost(
             "secondary", "https://acme-ml.jfrog.io", [Repo(SECONDARY_REPO, (dirs["secondary"],), (secondary,))]
         )
+        vendor_hosts = {
+            v.name: IndexHost(v.name, v.shown_as, [Repo(v.path, (dirs["private"],), (self.credentials[v.name],), v.simple)])
+            for v in vendors.VENDORS
+        }
         worlds = {
             False: (artifactory("artifactory", clean_pypi), IndexHost("pypi", "https://pypi.org", [Repo(PUBLIC_REPO, clean_pypi)])),
             True: (
@@ -194,7 +202,7 @@ class Lab:
         }
         self._unreachable.bind(("127.0.0.1", 0))
         try:
-            for host in [shared_secondary, *(h for pair in worlds.values() for h in pair)]:
+            for host in [shared_secondary, *vendor_hosts.values(), *(h for pair in worlds.values() for h in pair)]:
                 self.hosts.append(host.start())
             self.tripwire.start()
         except Exception:
@@ -202,14 +210,14 @@ class Lab:
             raise
         for squatter, (jfrog, pypi) in worlds.items():
             self._worlds[squatter] = World(
-                jfrog, shared_secondary, pypi, self._unreachable.getsockname()[1], self.credentials, squatter
+                jfrog, shared_secondary, pypi, vendor_hosts, self._unreachable.getsockname()[1], self.credentials, squatter
             )
         self.started = True
         return self
 
     def world(self, squatter: bool = False) -> World:
         world = self._worlds[squatter]
-        for host in (world.artifactory, world.secondary, world.pypi):
+        for host in (world.artifactory, world.secondary, world.pypi, *world.vendors.values()):
             if not host.is_running():
                 raise IndexHostError(
                     f"index host {host.name} ({host.shown_as}) stopped answering during the session"

@@ -37,7 +37,7 @@ RULES = {
 # Variables every image or Valohai itself provides.
 _PROVIDED = {"HOME", "PATH", "PWD", "OLDPWD", "USER", "SHELL", "TMPDIR", "HOSTNAME", "LANG", "IFS"}
 # Variables that tools read by name, so a step may declare them without a command mentioning them.
-_TOOL_PREFIXES = ("PIP_", "UV_", "PYTHON")
+_TOOL_PREFIXES = ("PIP_", "UV_", "PYTHON", "AWS_")
 _SECRET_NAME = re.compile(
     r"(TOKEN|PASSWORD|PASSWD|SECRET|API_KEY|CREDENTIAL|_PAT$|INDEX_URL$|PYPI_URL$|DEFAULT_INDEX$)"
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from harness.vendors import VENDORS
 from harness.lab import EXCLUDING_REPO, LOCAL_REPO, PUBLIC_REPO, SECONDARY_REPO, VIRTUAL_REPO, World
 
 
@@ -95,6 +96,18 @@ ROLES = {
             lambda w: w.artifactory.url(LOCAL_REPO, w.credentials["special"]),
         ),
         Role("pypi", "the public index (stands in for pypi.org)", lambda w: w.pypi.url(PUBLIC_REPO)),
+        *(
+            Role(v.name, f"the {v.title} repository's URL, with its kind of user name and token",
+                 lambda w, v=v: w.vendors[v.name].url(v.path, w.credentials[v.name]))
+            for v in VENDORS
+        ),
+        Role(
+            "codeartifact-no-credentials",
+            "the AWS CodeArtifact repository's URL without credentials",
+            lambda w: w.vendors["codeartifact"].url(VENDORS[0].path),
+        ),
+        Role("aws-access-key-id", "an AWS access key ID", lambda w: w.credentials["aws"].username),
+        Role("aws-secret-access-key", "its AWS secret access key", lambda w: w.credentials["aws"].password),
         Role("unreachable", "a private-repository URL on a host where nothing listens", _unreachable),
     )
 }

@@ -14,6 +14,7 @@ from pathlib import Path
 from harness.catalogue import Dist, Repository
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+STUBS = Path(__file__).parent / "stubs"
 
 
 def wheel_filename(dist: Dist) -> str:
@@ -29,6 +30,10 @@ def build_wheel(dist: Dist, built_by: str, dest: Path) -> Path:
         f"{dist_info}/WHEEL": "Wheel-Version: 1.0\nGenerator: harness.wheels\n"
         "Root-Is-Purelib: true\nTag: py3-none-any\n",
     }
+    if dist.scripts:
+        members[f"{dist_info}/entry_points.txt"] = "[console_scripts]\n" + "".join(
+            f"{name} = {target}\n" for name, target in dist.scripts
+        )
     record = [f"{path},{_record_hash(text)},{len(text.encode())}" for path, text in members.items()]
     members[f"{dist_info}/RECORD"] = "\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n"
 
@@ -57,11 +62,14 @@ def _normalized(name: str) -> str:
 
 
 def _module_source(dist: Dist, built_by: str) -> str:
-    return (
+    marker = (
         f'"""Stub of {dist.name} {dist.version}, built by the {built_by} index of the test harness."""\n'
         f'__version__ = "{dist.version}"\n'
         f'BUILT_BY_INDEX = "{built_by}"\n'
     )
+    if dist.source:
+        marker += "\n" + (STUBS / f"{dist.source}.py").read_text()
+    return marker
 
 
 def _metadata(dist: Dist, built_by: str) -> str:

@@ -1,0 +1,1 @@
+"""Sources of stub packages that do more than carry a marker (built into wheels by the catalogue)."""
