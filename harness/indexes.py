@@ -139,14 +139,6 @@ class IndexHost:
     def is_running(self) -> bool:
         return self._server is not None and self._thread is not None and self._thread.is_alive()
 
-    @property
-    def requests_served(self) -> int:
-        return sum(self.statuses.values())
-
-    @property
-    def server_errors(self) -> int:
-        return sum(n for status, n in self.statuses.items() if status >= 500)
-
     def _dispatch(self, environ, start_response):
         """Route to the repository mounted at the path; answer bad credentials as Artifactory does."""
 

@@ -8,6 +8,7 @@ the folders, then exits. Run as ``python -m harness.janitor``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -53,10 +54,8 @@ janitor = Janitor()
 
 def _clean(groups: set[int], paths: set[str]) -> None:
     for pgid in groups:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
     for path in paths:
         shutil.rmtree(path, ignore_errors=True)
 

@@ -147,7 +147,6 @@ class Lab:
         self.tripwire = Tripwire()
         self._worlds: dict[bool, World] = {}
         self._unreachable = socket.socket()  # bound, never listening: connections are refused
-        self.started = False
 
     @property
     def secrets(self) -> Secrets:
@@ -212,7 +211,6 @@ class Lab:
             self._worlds[squatter] = World(
                 jfrog, shared_secondary, pypi, vendor_hosts, self._unreachable.getsockname()[1], self.credentials, squatter
             )
-        self.started = True
         return self
 
     def world(self, squatter: bool = False) -> World:
@@ -248,7 +246,6 @@ class Lab:
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
             janitor.forget_path(str(self.workdir))
-        self.started = False
 
     def __enter__(self) -> Lab:
         return self.start()

@@ -141,7 +141,7 @@ class _StepLint:
                     )
             for requirements in _requirements_files(command, self.vh.path.parent):
                 yield from self._requirements(n, requirements, used)
-        for name, var in self.declared.items():
+        for name in self.declared:
             if name not in used and not name.startswith(_TOOL_PREFIXES):
                 yield self.finding(
                     "unused-variable",

@@ -6,6 +6,7 @@ the line and the reason, so nothing runs until it is fixed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -44,10 +45,8 @@ def pytest_configure(config):
 
 def _interrupt(signum, frame):
     for pid in _children(os.getpid()):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGINT)
-        except ProcessLookupError:
-            pass
     raise KeyboardInterrupt(f"signal {signum}")
 
 

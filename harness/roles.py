@@ -78,6 +78,11 @@ ROLES = {
             "a virtual repository whose PyPI remote excludes the private names (my-*, package-from-*)",
             lambda w: w.artifactory.url(EXCLUDING_REPO, w.credentials["private"]),
         ),
+        Role(
+            "virtual-as-uv-index",
+            "acme=<the virtual repository's URL without credentials>, as UV_INDEX takes it",
+            lambda w: "acme=" + w.artifactory.url(VIRTUAL_REPO),
+        ),
         Role("private-username", "the private repository's user name alone", lambda w: w.credentials["private"].username),
         Role("private-password", "the private repository's token alone", lambda w: w.credentials["private"].password),
         Role(

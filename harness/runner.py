@@ -10,11 +10,11 @@ from harness import checks, execution, logs, valohai
 from harness.checks import Verdict
 from harness.errors import shown_path
 from harness.execution import Completed
+from harness.images import emulation_of
 from harness.janitor import janitor
 from harness.lab import PUBLIC_REPO, Lab, World
-from harness.recipes import Recipe, Scenario
+from harness.recipes import Recipe
 from harness.roles import ROLES
-from harness.images import emulation_of
 from harness.sandbox import Sandbox
 
 
@@ -30,10 +30,6 @@ class ScenarioRun:
     @property
     def passed(self) -> bool:
         return all(v.passed for v in self.verdicts)
-
-    @property
-    def scenario(self) -> Scenario:
-        return self.recipe.scenarios[self.name]
 
     def report(self) -> str:
         """Header, log and verdicts, the way a contributor reads them."""

@@ -11,6 +11,7 @@ copy, process start, time limit, checks, log.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import subprocess
@@ -60,7 +61,7 @@ def scenarios_table(repeat: int) -> None:
         for folder in recipes.discover(ROOT / "examples"):
             recipe = recipes.load(folder)
             for name in recipe.scenarios:
-                total = median_seconds(lambda: run_scenario(lab, recipe, name), repeat)
+                total = median_seconds(functools.partial(run_scenario, lab, recipe, name), repeat)
                 least = statistics.median(floor(lab, recipe, name) for _ in range(repeat))
                 totals.append(total)
                 floors.append(least)

@@ -9,7 +9,6 @@ import http.server
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 

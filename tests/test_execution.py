@@ -1,7 +1,7 @@
 """Time limits and process groups: no execution outlives its limit or leaves a process behind."""
 
-import os
 import time
+from pathlib import Path
 
 from harness import execution
 from harness.sandbox import Sandbox
@@ -12,7 +12,7 @@ def alive(pid: int, grace: float = 2.0) -> bool:
     deadline = time.monotonic() + grace
     while True:
         try:
-            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except FileNotFoundError:
             return False
         if state in ("Z", "X"):
