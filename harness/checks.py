@@ -59,10 +59,14 @@ def installed(site_packages: Path) -> dict[str, InstalledDist]:
 
 def leaks(text: str, secrets: Secrets) -> list[str]:
     """Where any form of any secret, or a run of it, appears in ``text``; described without the secret."""
+    exposed = secrets.exposed_in(text)
+    if not exposed:
+        return []
     return [
         f"the {form} of '{secret.label}' on line {number}"
         for number, line in enumerate(text.splitlines(), 1)
-        for secret, form, _ in secrets.exposed_in(line)
+        for secret, form, piece in exposed
+        if piece in line
     ]
 
 

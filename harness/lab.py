@@ -8,6 +8,7 @@ has published higher versions of private names on the public index (the
 from __future__ import annotations
 
 import base64
+import functools
 import fnmatch
 import os
 import secrets
@@ -61,6 +62,7 @@ class Secret:
     label: str
     credentials: Credentials
 
+    @functools.cached_property
     def forms(self) -> dict[str, str]:
         c = self.credentials
         basic = base64.b64encode(f"{c.username}:{c.password}".encode()).decode()
@@ -83,25 +85,39 @@ class Secrets(list):
         A run counts only if no other secret contains it: tokens of one kind share
         structure (JFrog's ``reftkn:01:`` prefix), which identifies nobody.
         """
+        windows = frozenset(text[i : i + self.MIN_PIECE] for i in range(len(text) - self.MIN_PIECE + 1))
         found = []
         for secret in self:
-            others = [v for other in self if other is not secret for v in other.forms().values()]
-            for form, value in secret.forms().items():
+            for form, value in secret.forms.items():
                 if value in text:
                     found.append((secret, form, value))
-                    continue
-                for piece in _runs_in(value, text, self.MIN_PIECE):
-                    if not any(piece in other for other in others):
-                        found.append((secret, f"part of the {form}", piece))
+                elif windows.isdisjoint(_windows(value, self.MIN_PIECE)):  # cached: secrets don't change
+                    continue  # the usual case: not even eight characters in common
+                else:
+                    others = [v for other in self if other is not secret for v in other.forms.values()]
+                    found += [
+                        (secret, f"part of the {form}", piece)
+                        for piece in _runs_in(value, text, windows, self.MIN_PIECE)
+                        if not any(piece in other for other in others)
+                    ]
         return found
 
 
-def _runs_in(value: str, text: str, shortest: int) -> list[str]:
-    """The longest runs of ``value``, ``shortest`` characters or more, that occur in ``text``."""
+@functools.lru_cache(maxsize=256)
+def _windows(text: str, width: int) -> frozenset[str]:
+    """Every ``width``-long slice of ``text``."""
+    return frozenset(text[i : i + width] for i in range(len(text) - width + 1))
+
+
+def _runs_in(value: str, text: str, windows: set[str], shortest: int) -> list[str]:
+    """The longest runs of ``value``, ``shortest`` characters or more, that occur in ``text``.
+
+    ``windows`` holds every ``shortest``-long slice of ``text``, so most starts cost one lookup.
+    """
     runs, start = [], 0
     while start <= len(value) - shortest:
         end = start + shortest
-        if value[start:end] not in text:
+        if value[start:end] not in windows:
             start += 1
             continue
         while end < len(value) and value[start : end + 1] in text:

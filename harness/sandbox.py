@@ -131,7 +131,7 @@ class SandboxPool:
     for; used ones are deleted in the background too. Nothing is ever reused.
     """
 
-    def __init__(self, pinned_pip: Path, ready: int = 2):
+    def __init__(self, pinned_pip: Path, ready: int = 3):
         self.pinned_pip = pinned_pip
         self._ready: queue.Queue[Sandbox] = queue.Queue(maxsize=ready)
         self._used: queue.Queue[Path | None] = queue.Queue()
