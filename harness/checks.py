@@ -16,7 +16,7 @@ from pathlib import Path
 from harness.execution import Completed
 from harness.lab import Secrets
 from harness.logs import stable_lines
-from harness.recipes import Provenance, Scenario
+from harness.recipes import Provenance, Recipe, Scenario
 
 _MARKER = re.compile(r'^BUILT_BY_INDEX = "(?P<index>[^"]*)"', re.MULTILINE)
 
@@ -103,7 +103,7 @@ def judge(  # noqa: PLR0913 - one argument per kind of evidence
         verdicts.append(Verdict(not at, f'log does not show "{text}"', f"line {at[0]} shows it" if at else ""))
     for status in expect.index_answered:
         verdicts.append(Verdict(answered[status] > 0, f"an index answered HTTP {status}",
-                                "" if answered[status] else "answered " + _statuses(answered)))
+                                "" if answered[status] else "answered " + format_statuses(answered)))
     found = leaks(completed.output, secrets) + [
         f"{where} in {file.relative_to(repository)}"
         for file in sorted(repository.rglob("*")) if file.is_file()
@@ -119,8 +119,9 @@ def judge(  # noqa: PLR0913 - one argument per kind of evidence
     return verdicts
 
 
-def committed_log(path: Path, log: str, refresh: str) -> Verdict:
+def committed_log(recipe: Recipe, scenario: str, log: str) -> Verdict:
     """The log the guide shows must still be what the harness produces (version-stable lines)."""
+    path, refresh = recipe.log_path(scenario), recipe.refresh_command
     expectation = f"the guide's copy {path.parent.parent.name}/logs/{path.name} is current"
     if not path.is_file():
         return Verdict(False, expectation, f"it is missing; create it with: {refresh}")
@@ -133,7 +134,8 @@ def committed_log(path: Path, log: str, refresh: str) -> Verdict:
     return Verdict(False, expectation, f"stable line {at + 1} was {committed!r}, now {fresh!r}; refresh with: {refresh}")
 
 
-def _statuses(answered: Counter[int]) -> str:
+def format_statuses(answered: Counter[int]) -> str:
+    """``200 ×12, 401 ×1``: HTTP statuses the local indexes answered, and how often."""
     return ", ".join(f"{status} ×{n}" for status, n in sorted(answered.items())) or "nothing"
 
 

@@ -78,10 +78,6 @@ def _hashes(projects: list[str]) -> int:
     return 0
 
 
-def refresh_command(recipe: recipes.Recipe) -> str:
-    return f"python -m harness run examples/{recipe.slug} --update-logs"
-
-
 def _run(loaded: list[recipes.Recipe], only: list[str] | None, keep: bool, update_logs: bool) -> int:
     for recipe in loaded:
         unknown = set(only or ()) - set(recipe.scenarios)
@@ -99,7 +95,7 @@ def _run(loaded: list[recipes.Recipe], only: list[str] | None, keep: bool, updat
                     path = recipe.log_path(name)
                     path.parent.mkdir(exist_ok=True)
                     path.write_text(run.log)
-                run.verdicts.append(checks.committed_log(recipe.log_path(name), run.log, refresh_command(recipe)))
+                run.verdicts.append(checks.committed_log(recipe, name, run.log))
                 print(run.report(), flush=True)
                 results.append(run)
     failed = [r for r in results if not r.passed]

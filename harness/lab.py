@@ -85,13 +85,13 @@ class Secrets(list):
         A run counts only if no other secret contains it: tokens of one kind share
         structure (JFrog's ``reftkn:01:`` prefix), which identifies nobody.
         """
-        windows = frozenset(text[i : i + self.MIN_PIECE] for i in range(len(text) - self.MIN_PIECE + 1))
+        windows = _windows(text, self.MIN_PIECE)
         found = []
         for secret in self:
             for form, value in secret.forms.items():
                 if value in text:
                     found.append((secret, form, value))
-                elif windows.isdisjoint(_windows(value, self.MIN_PIECE)):  # cached: secrets don't change
+                elif windows.isdisjoint(_secret_windows(value, self.MIN_PIECE)):
                     continue  # the usual case: not even eight characters in common
                 else:
                     others = [v for other in self if other is not secret for v in other.forms.values()]
@@ -103,10 +103,12 @@ class Secrets(list):
         return found
 
 
-@functools.lru_cache(maxsize=256)
 def _windows(text: str, width: int) -> frozenset[str]:
     """Every ``width``-long slice of ``text``."""
     return frozenset(text[i : i + width] for i in range(len(text) - width + 1))
+
+
+_secret_windows = functools.lru_cache(maxsize=256)(_windows)  # secrets don't change; logs always do
 
 
 def _runs_in(value: str, text: str, windows: set[str], shortest: int) -> list[str]:

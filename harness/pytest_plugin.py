@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from harness import checks, execution, recipes
-from harness.cli import refresh_command
 from harness.errors import RecipeError
 from harness.indexes import IndexHostError
 from harness.lab import Lab
@@ -92,9 +91,9 @@ def pytest_testnodedown(node, error):
 def pytest_terminal_summary(terminalreporter):
     if not _served:
         return
-    statuses = ", ".join(f"{status} ×{n}" for status, n in sorted(_served.items()))
     terminalreporter.write_line(
-        f"local indexes served {sum(_served.values())} requests ({statuses}); server errors: {_server_errors()}",
+        f"local indexes served {sum(_served.values())} requests ({checks.format_statuses(_served)}); "
+        f"server errors: {_server_errors()}",
         red=bool(_server_errors()),
     )
 
@@ -132,7 +131,7 @@ class ScenarioItem(pytest.Item):
         except IndexHostError as exc:
             self.session.shouldstop = f"harness: {exc}"  # every later scenario would fail the same way
             raise
-        run.verdicts.append(checks.committed_log(self.recipe.log_path(self.name), run.log, refresh_command(self.recipe)))
+        run.verdicts.append(checks.committed_log(self.recipe, self.name, run.log))
         if not run.passed:
             raise ScenarioFailed(run)
 

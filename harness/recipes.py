@@ -106,6 +106,11 @@ class Recipe:
         """Where the guide's copy of this scenario's log is committed."""
         return self.folder / LOGS_DIR / f"{scenario}.log"
 
+    @property
+    def refresh_command(self) -> str:
+        """The command that rewrites this recipe's committed logs."""
+        return f"python -m harness run examples/{self.slug} --update-logs"
+
     def installed_expectations(self, scenario: Scenario) -> dict[str, Provenance]:
         return {name: Provenance.parse(text) for name, text in scenario.expect.installed.items()}
 

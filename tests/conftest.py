@@ -10,6 +10,21 @@ EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "recipes"
 
 
+def harness_project(root: Path, conftest_extra: str = "") -> Path:
+    """A pytest project of its own in ``root``, collecting its examples/ with the harness plugin."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "conftest.py").write_text('pytest_plugins = ["harness.pytest_plugin"]\n' + conftest_extra)
+    (root / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    return root
+
+
+def harness_env(**extra: str) -> dict[str, str]:
+    """This environment, with the harness importable from any working directory."""
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(ROOT), **extra}
+
+
 @pytest.fixture(scope="session")
 def lab() -> Lab:
     return session_lab()

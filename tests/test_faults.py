@@ -1,6 +1,5 @@
 """Faults in the harness's own world: dead or unstartable indexes, hangs, load."""
 
-import os
 import shutil
 import socket
 import subprocess
@@ -14,7 +13,7 @@ from harness import recipes
 from harness.indexes import IndexHost, IndexHostError
 from harness.lab import Lab
 from harness.runner import prepare, run_scenario
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, harness_env, harness_project
 
 
 @pytest.fixture
@@ -45,16 +44,15 @@ def test_pytest_stops_at_the_first_dead_index_with_its_name(tmp_path):
     project = tmp_path / "project"
     for slug in ("use-in-executions", "mix-private-and-public"):
         shutil.copytree(EXAMPLES / slug, project / "examples" / slug)
-    (project / "conftest.py").write_text(
-        'pytest_plugins = ["harness.pytest_plugin"]\n\n'
-        "def pytest_runtest_teardown(item):\n"
+    harness_project(
+        project,
+        "\ndef pytest_runtest_teardown(item):\n"
         "    from harness.pytest_plugin import session_lab\n"
-        '    next(h for h in session_lab().hosts if h.name == "artifactory").stop()\n'
+        '    next(h for h in session_lab().hosts if h.name == "artifactory").stop()\n',
     )
-    (project / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "0", "examples"], cwd=project, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120,
+        env=harness_env(), timeout=120,
     )
     assert result.returncode == 2, result.stdout  # pytest's "interrupted": the run stopped there
     assert "1 failed, 1 passed" in result.stdout, result.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import harness_env, harness_project
 
 @pytest.fixture
 def marker() -> str:
@@ -48,9 +48,7 @@ def project_with_a_hanging_recipe(root: Path, marker: str) -> Path:
         "step: hang\nscenarios:\n  forever:\n    description: Sleeps.\n    time-limit: 600\n"
         "    expect:\n      outcome: success\n"
     )
-    (root / "conftest.py").write_text('pytest_plugins = ["harness.pytest_plugin"]\n')
-    (root / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
-    return root
+    return harness_project(root)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +60,7 @@ def test_interrupted_run_leaves_no_process_and_no_temporary_folder(tmp_path, mar
     project = project_with_a_hanging_recipe(tmp_path / "project", marker)
     temp = tmp_path / "temp"
     temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)}
+    env = harness_env(TMPDIR=str(temp))
     run = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-n", workers, "examples"],
         cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
@@ -86,7 +84,7 @@ def test_a_killed_harness_is_cleaned_up_by_its_janitor(tmp_path, marker):
     project = project_with_a_hanging_recipe(tmp_path / "project", marker)
     temp = tmp_path / "temp"
     temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)}
+    env = harness_env(TMPDIR=str(temp))
     run = subprocess.Popen(
         [sys.executable, "-m", "harness", "run", str(project / "examples" / "hangs")],
         cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
