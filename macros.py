@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # mkdocs-macros loads this file by path; the harness sits beside it
     sys.path.insert(0, str(ROOT))
 
-from harness import recipes  # noqa: E402
-from harness.roles import ROLES  # noqa: E402
+from harness import fidelity, images, models, recipes
+from harness.logs import REWRITES, split_header
+from harness.topology import ROLES
 
 EXAMPLES = ROOT / "examples"
 MANIFEST = "rendered-recipes.json"
@@ -25,7 +26,7 @@ MANIFEST = "rendered-recipes.json"
 _LANGUAGE = {".yaml": "yaml", ".yml": "yaml", ".py": "python", ".txt": "text", ".toml": "toml", ".cfg": "ini"}
 _LOUD_LINE = re.compile(r"^(ERROR|WARNING|curl: )")
 
-_rendered: dict[str, set[str]] = {"recipes": set(), "logs": set()}
+_rendered: dict[str, set[str]] = {"recipes": set(), "logs": set(), "fidelity": set()}
 
 
 def load_recipe(slug: str) -> recipes.Recipe:
@@ -77,29 +78,69 @@ def render_file(slug: str, name: str) -> str:
     return code_block(path, f"examples/{slug}/{name}")
 
 
-def render_log(slug: str, scenario: str, title: str | None = None, last: int | None = None) -> str:
-    """The committed execution log of one scenario, its error lines highlighted; ``last`` keeps its tail."""
+def render_log(slug: str, scenario: str, title: str | None = None, last: int | None = None,
+               model: str | None = None) -> str:
+    """A committed execution log, its error lines highlighted; ``last`` keeps its tail, ``model`` picks its own log."""
     recipe = load_recipe(slug)
     if scenario not in recipe.scenarios:
         raise ValueError(f"examples/{slug} has no scenario {scenario!r} (scenarios: {', '.join(recipe.scenarios)})")
-    path = recipe.log_path(scenario)
+    if model is not None and model not in recipe.scenarios[scenario].models:
+        raise ValueError(f"examples/{slug}::{scenario} has no log of its own under {model!r} "
+                         f"(models with their own log: {', '.join(recipe.scenarios[scenario].models) or 'none'})")
+    plan = recipe.plan(scenario, models.BY_NAME[model] if model else models.DEFAULT)
+    path = plan.log_path
     if not path.is_file():
         raise ValueError(f"{path.relative_to(ROOT)} is missing: python -m harness run examples/{slug} --update-logs")
-    lines = path.read_text().rstrip("\n").splitlines()
+    how, body = split_header(path.read_text())
+    lines = body.rstrip("\n").splitlines()
     if last and len(lines) > last:
         lines = [f"[… {len(lines) - last} earlier lines]", *lines[-last:]]
     loud = " ".join(str(n) for n, line in enumerate(lines, 1) if _LOUD_LINE.match(line))
-    options = f'title="{title or "Execution log: " + scenario.replace("-", " ")}"'
+    label = title or "Execution log: " + scenario.replace("-", " ")
+    options = f'title="{label} ({how})"' if how else f'title="{label}"'
     if loud:
         options += f' hl_lines="{loud}"'
     return "\n".join([f"```text {options}", *lines, "```"])
 
 
 def render_log_tabs(slug: str, labels: dict[str, str]) -> str:
-    """Several logs of one recipe as content tabs, labelled by ``labels`` (scenario -> label)."""
-    return "\n\n".join(
-        f'=== "{label}"\n\n{_indent(render_log(slug, scenario))}' for scenario, label in labels.items()
-    )
+    """Several logs of one recipe as content tabs; keys are scenarios, or ``scenario@model`` for a model's own log."""
+    tabs = []
+    for key, label in labels.items():
+        scenario, _, model = key.partition("@")
+        tabs.append(f'=== "{label}"\n\n{_indent(render_log(slug, scenario, model=model or None))}')
+    return "\n\n".join(tabs)
+
+
+def render_models() -> str:
+    rows = [f"| `{m.name}` | {m.basis} |" for m in models.MODELS]
+    return "\n".join(["| Model | Why it is plausible |", "|---|---|", *rows])
+
+
+def render_images() -> str:
+    blocks = []
+    for image in images.IMAGES:
+        what, where = image.source
+        rows = [f"| `{name}` | `{value}` |" for name, value in image.environment.items()]
+        blocks.append("\n".join([f"**`{image.name}`**, from [{what}]({where}):", "", "| Variable | Value |", "|---|---|", *rows]))
+    return "\n\n".join(blocks)
+
+
+def render_deviations() -> str:
+    items = []
+    for d in fidelity.DEVIATIONS:
+        added = f" Adds {', '.join(f'`{v}`' for v in d.variables)}." if d.variables else ""
+        where = " (uv's images only)" if d.uv_images_only else ""
+        items.append(f"- **{d.name}**{where}: {d.what} *Why:* {d.why}{added} *In the logs:* {d.shows}")
+    return "\n".join(items)
+
+
+def render_rewrites() -> str:
+    return "\n".join(f"- **{r.name}**: {r.what}" for r in REWRITES)
+
+
+def render_not_emulated() -> str:
+    return "\n".join(f"- {item}" for item in fidelity.NOT_EMULATED)
 
 
 def render_roles() -> str:
@@ -112,8 +153,8 @@ def _indent(text: str) -> str:
 
 
 def define_env(env):
-    _rendered["recipes"].clear()
-    _rendered["logs"].clear()
+    for shown in _rendered.values():
+        shown.clear()
 
     @env.macro
     def recipe(slug: str, annotations: dict[str, str] | None = None) -> str:
@@ -128,16 +169,41 @@ def define_env(env):
         return render_file(slug, name)
 
     @env.macro
-    def log(slug: str, scenario: str, title: str | None = None, last: int | None = None) -> str:
+    def log(slug: str, scenario: str, title: str | None = None, last: int | None = None, model: str | None = None) -> str:
         """Show what a scenario's execution printed."""
-        _rendered["logs"].add(f"{slug}::{scenario}")
-        return render_log(slug, scenario, title, last)
+        _rendered["logs"].add(f"{slug}::{scenario}" + (f"@{model}" if model else ""))
+        return render_log(slug, scenario, title, last, model)
 
     @env.macro
     def log_tabs(slug: str, labels: dict[str, str]) -> str:
         """Show several scenarios' logs side by side, as tabs."""
-        _rendered["logs"].update(f"{slug}::{scenario}" for scenario in labels)
+        _rendered["logs"].update(f"{slug}::{key}" for key in labels)
         return render_log_tabs(slug, labels)
+
+    @env.macro
+    def execution_models() -> str:
+        _rendered["fidelity"].add("models")
+        return render_models()
+
+    @env.macro
+    def image_environments() -> str:
+        _rendered["fidelity"].add("images")
+        return render_images()
+
+    @env.macro
+    def deviations() -> str:
+        _rendered["fidelity"].add("deviations")
+        return render_deviations()
+
+    @env.macro
+    def log_rewrites() -> str:
+        _rendered["fidelity"].add("rewrites")
+        return render_rewrites()
+
+    @env.macro
+    def not_emulated() -> str:
+        _rendered["fidelity"].add("not-emulated")
+        return render_not_emulated()
 
     @env.macro
     def roles_table() -> str:

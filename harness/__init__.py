@@ -2,19 +2,25 @@
 
 One module, one job:
 
-- ``catalogue``  the stub distributions each index serves (data only)
-- ``wheels``     builds those stubs as real, reproducible wheels
-- ``indexes``    serves them with pypiserver, Artifactory-shaped, on 127.0.0.1
-- ``tripwire``   the proxy that refuses any attempt to leave 127.0.0.1
-- ``roles``      what a scenario's index roles ("private", "virtual", ...) resolve to
-- ``lab``        one test session's wheels, indexes and tripwire, started and stopped together
-- ``yamlsource`` YAML loading that remembers lines, for errors that point at them
-- ``valohai``    validates valohai.yaml with valohai-yaml and builds a step's command
-- ``recipes``    discovers ``examples/<slug>/`` folders and validates their scenario files
-- ``sandbox``    a throw-away repository copy, Python environment and HOME per execution
-- ``execution``  runs the command with ``/bin/sh -c`` under a time limit
-- ``checks``     judges an execution against its scenario's expectations
-- ``logs``       masks secrets and rewrites local addresses into realistic ones
-- ``runner``     ties the above into "run this scenario"
-- ``cli``        ``python -m harness``; ``pytest_plugin`` collects scenarios as tests
+- ``catalogue``   the stub packages each package set builds (data only)
+- ``wheels``      builds those stubs as real, reproducible wheels
+- ``credentials`` fake credentials, and the leak detector that knows all their forms
+- ``topology``    the stand-in hosts, repositories and the roles scenarios name (data only)
+- ``tls``         the session's certificate authority
+- ``indexes``     serves repositories with pypiserver over HTTPS on 127.0.0.1
+- ``gateway``     the proxy: pypi.org tunnels to its stand-in, every other outside address is refused
+- ``lab``         one test session's wheels, indexes and gateways, started and stopped together
+- ``images``      the images the harness stands in for, and the environment each sets
+- ``models``      the ways the platform may run a step's command items
+- ``fidelity``    where an emulated execution differs from a real one
+- ``yamlsource``  YAML loading that remembers lines, for errors that point at them
+- ``valohai``     validates valohai.yaml with valohai-yaml and builds a step's commands
+- ``recipes``     discovers ``examples/<slug>/`` folders, validates them, resolves scenarios into plans
+- ``sandbox``     a throw-away filesystem per execution, laid out like the image's
+- ``execution``   runs a script as root in a namespace of its own, under a time limit
+- ``checks``      judges an execution's evidence against its plan
+- ``logs``        masks secrets and rewrites stand-in addresses and sandbox paths
+- ``lint``        the semantic lint of valohai.yaml
+- ``runner``      ties the above into "run this plan", and returns every verdict
+- ``cli``         ``python -m harness``; ``pytest_plugin`` collects recipes as tests
 """

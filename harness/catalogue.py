@@ -1,13 +1,15 @@
 """The stub distributions each local index serves.
 
-Names and versions come from the page the guide covers. Every repository builds
-its own wheels, so an installed module tells which repository it came from
-(``BUILT_BY_INDEX``), even when two repositories publish the same name.
+Names and versions come from the page the guide covers. Every package set is
+built on its own, so an installed module tells which set it came from
+(``BUILT_BY_INDEX``), even when two sets publish the same name. Adding a stub is
+one ``Dist`` line in the set that should serve it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import metadata
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,9 @@ class Dist:
 
 
 @dataclass(frozen=True)
-class Repository:
+class PackageSet:
+    """What one publisher builds; scenarios say a package came ``from <package set>``."""
+
     name: str  # also the marker written into every module it builds
     description: str
     dists: tuple[Dist, ...]
@@ -34,7 +38,7 @@ class Repository:
         return [d.version for d in self.dists if d.name == project]
 
 
-PYPI = Repository(
+PYPI = PackageSet(
     "pypi",
     "stands in for pypi.org",
     (
@@ -64,10 +68,13 @@ PYPI = Repository(
         Dist("transformers", "4.30.0", ("numpy>=1.17", "packaging>=20.0", "pyyaml>=5.1")),
         Dist("transformers", "4.31.0", ("numpy>=1.17", "packaging>=20.0", "pyyaml>=5.1")),
         Dist("awscli", "1.36.0", source="awscli", scripts=(("aws", "awscli:main"),)),
+        # pip looks itself up on the index before each install (its self version check). PyPI's newest pip
+        # is the pinned one, so the pinned pip prints no upgrade notice, and an older one prints PyPI's.
+        Dist("pip", metadata.version("pip")),
     ),
 )
 
-PRIVATE = Repository(
+PRIVATE = PackageSet(
     "private",
     "the company's Artifactory local repository",
     (
@@ -85,13 +92,13 @@ PRIVATE = Repository(
     ),
 )
 
-SECONDARY = Repository(
+SECONDARY = PackageSet(
     "secondary",
     "another team's repository, with its own credentials",
     (Dist("package-from-secondary", "1.0.0"),),
 )
 
-SQUATTER = Repository(
+SQUATTER = PackageSet(
     "squatter",
     "an attacker's uploads to the public index, under private names",
     (
@@ -100,14 +107,14 @@ SQUATTER = Repository(
     ),
 )
 
-REPOSITORIES = (PYPI, PRIVATE, SECONDARY, SQUATTER)
-# pypiserver serves a file by name, so two merged repositories (the virtual one merges
+PACKAGE_SETS = (PYPI, PRIVATE, SECONDARY, SQUATTER)
+# pypiserver serves a file by name, so two merged package sets (the virtual repository merges
 # private, pypi and squatter) must never hold the same name and version: tests check this.
 
 
-def repository(name: str) -> Repository:
-    return next(r for r in REPOSITORIES if r.name == name)
+def package_set(name: str) -> PackageSet:
+    return next(s for s in PACKAGE_SETS if s.name == name)
 
 
 def all_projects() -> set[str]:
-    return {d.name for r in REPOSITORIES for d in r.dists}
+    return {d.name for s in PACKAGE_SETS for d in s.dists}

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from harness.credentials import Secrets
 from harness.execution import Completed
-from harness.lab import Secrets
-from harness.logs import stable_lines
-from harness.recipes import Provenance, Recipe, Scenario
+from harness.logs import split_header, stable_lines
+from harness.recipes import Plan
 
 _MARKER = re.compile(r'^BUILT_BY_INDEX = "(?P<index>[^"]*)"', re.MULTILINE)
 
@@ -35,7 +35,7 @@ class Verdict:
 @dataclass(frozen=True)
 class InstalledDist:
     version: str
-    built_by: str  # the index that built the stub, or "not a stub"
+    built_by: str  # the package set that built the stub, or "not a stub"
 
 
 def canonical(name: str) -> str:
@@ -43,7 +43,7 @@ def canonical(name: str) -> str:
 
 
 def installed(site_packages: Path) -> dict[str, InstalledDist]:
-    """Distributions in ``site_packages``, with the index each stub says built it."""
+    """Distributions in ``site_packages``, with the package set each stub says built it."""
     found = {}
     for dist in metadata.distributions(path=[str(site_packages)]):
         built_by = "not a stub"
@@ -70,62 +70,77 @@ def leaks(text: str, secrets: Secrets) -> list[str]:
     ]
 
 
-def judge(  # noqa: PLR0913 - one argument per kind of evidence
-    scenario: Scenario,
-    expected_installs: dict[str, Provenance],
-    completed: Completed,
-    log: str,
-    dists: dict[str, InstalledDist],
-    answered: Counter[int],
-    secrets: Secrets,
-    repository: Path,
-    outside_attempts: list[str],
-) -> list[Verdict]:
-    expect = scenario.expect
-    verdicts = [_outcome(expect.outcome, completed)]
-    for project, want in expected_installs.items():
-        got = dists.get(canonical(project))
+@dataclass(frozen=True)
+class Evidence:
+    """Everything a finished execution left behind, gathered once for ``judge``."""
+
+    completed: Completed | None  # None: Valohai refused to create the execution
+    rejection: str | None
+    log: str  # as the guide shows it: secrets masked, addresses and paths made real
+    installed: dict[str, InstalledDist]
+    answered: Counter[int]  # HTTP statuses the local indexes answered during the run
+    leaks: list[str]  # where a secret showed, in the raw output or in a file left in the repository
+    outside_attempts: list[str]
+
+
+def find_leaks(output: str, repository: Path | None, secrets: Secrets) -> list[str]:
+    found = leaks(output, secrets)
+    if repository is not None:
+        found += [
+            f"{where} in {file.relative_to(repository)}"
+            for file in sorted(repository.rglob("*")) if file.is_file()
+            for where in leaks(file.read_text(errors="replace"), secrets)
+        ]
+    return found
+
+
+def judge(plan: Plan, evidence: Evidence) -> list[Verdict]:
+    expect = plan.expect
+    if expect.outcome == "rejected" or evidence.completed is None:
+        return [_rejection(expect.outcome, expect.rejected_because, evidence.rejection)]
+    verdicts = [_outcome(expect.outcome, evidence.completed)]
+    for project, want in plan.installs.items():
+        got = evidence.installed.get(canonical(project))
         text = f"installs {project} {want}"
         if got is None:
             verdicts.append(Verdict(False, text, "not installed"))
         else:
-            ok = (got.version, got.built_by) == (want.version, want.index)
+            ok = (got.version, got.built_by) == (want.version, want.package_set)
             verdicts.append(Verdict(ok, text, "" if ok else f"got {got.version} from {got.built_by}"))
     for project in expect.not_installed:
-        got = dists.get(canonical(project))
+        got = evidence.installed.get(canonical(project))
         verdicts.append(Verdict(got is None, f"does not install {project}",
                                 "" if got is None else f"{got.version} from {got.built_by} is installed"))
+    log = evidence.log
     lines = log.splitlines()
     for text in expect.log:
         verdicts.append(Verdict(text in log, f'log shows "{text}"', "" if text in log else "not in the log"))
     for text in expect.not_in_log:
         at = [n for n, line in enumerate(lines, 1) if text in line]
         verdicts.append(Verdict(not at, f'log does not show "{text}"', f"line {at[0]} shows it" if at else ""))
+    answered = evidence.answered
     for status in expect.index_answered:
         verdicts.append(Verdict(answered[status] > 0, f"an index answered HTTP {status}",
                                 "" if answered[status] else "answered " + format_statuses(answered)))
-    found = leaks(completed.output, secrets) + [
-        f"{where} in {file.relative_to(repository)}"
-        for file in sorted(repository.rglob("*")) if file.is_file()
-        for where in leaks(file.read_text(errors="replace"), secrets)
-    ]
+    found = evidence.leaks
     if expect.secret_leaks:
         verdicts.append(Verdict(bool(found), "the log shows (part of) a secret, as this scenario demonstrates",
                                 "" if found else "no secret found"))
     else:
         verdicts.append(Verdict(not found, "no secret in the log or in the repository", "; ".join(found[:5])))
-    verdicts.append(Verdict(not outside_attempts, "nothing tried to leave 127.0.0.1",
-                            "tried " + ", ".join(sorted(set(outside_attempts))) if outside_attempts else ""))
+    attempts = evidence.outside_attempts
+    verdicts.append(Verdict(not attempts, "nothing tried to leave 127.0.0.1 but for pypi.org",
+                            "tried " + ", ".join(sorted(set(attempts))) if attempts else ""))
     return verdicts
 
 
-def committed_log(recipe: Recipe, scenario: str, log: str) -> Verdict:
+def committed_log(plan: Plan, log: str) -> Verdict:
     """The log the guide shows must still be what the harness produces (version-stable lines)."""
-    path, refresh = recipe.log_path(scenario), recipe.refresh_command
+    path, refresh = plan.log_path, plan.recipe.refresh_command
     expectation = f"the guide's copy {path.parent.parent.name}/logs/{path.name} is current"
     if not path.is_file():
         return Verdict(False, expectation, f"it is missing; create it with: {refresh}")
-    want, got = stable_lines(path.read_text()), stable_lines(log)
+    want, got = stable_lines(split_header(path.read_text())[1]), stable_lines(split_header(log)[1])
     if want == got:
         return Verdict(True, expectation)
     at = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
@@ -137,6 +152,15 @@ def committed_log(recipe: Recipe, scenario: str, log: str) -> Verdict:
 def format_statuses(answered: Counter[int]) -> str:
     """``200 ×12, 401 ×1``: HTTP statuses the local indexes answered, and how often."""
     return ", ".join(f"{status} ×{n}" for status, n in sorted(answered.items())) or "nothing"
+
+
+def _rejection(wanted: str, reason: str | None, rejection: str | None) -> Verdict:
+    if wanted != "rejected":
+        return Verdict(False, "Valohai creates the execution", f"it refuses: {rejection}")
+    if rejection is None:
+        return Verdict(False, f'Valohai refuses the execution because "{reason}"', "it would create it")
+    ok = reason in rejection
+    return Verdict(ok, f'Valohai refuses the execution because "{reason}"', "" if ok else f"it says: {rejection}")
 
 
 def _outcome(wanted: str, completed: Completed) -> Verdict:

@@ -1,4 +1,4 @@
-"""``python -m harness``: run a recipe's scenarios and read their logs, as the tests do."""
+"""``python -m harness``: check and run recipes as the tests do, and list what scenarios can name."""
 
 from __future__ import annotations
 
@@ -8,30 +8,37 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import catalogue, checks, recipes
-from harness.errors import RecipeError
+from harness import catalogue, models, recipes, runner
+from harness.errors import RecipeError, shown_path
+from harness.execution import ExecutionError
 from harness.indexes import IndexHostError
 from harness.lab import Lab
-from harness.lint import lint_file
-from harness.roles import ROLES
-from harness.runner import run_scenario
+from harness.lint import RULES, lint_file
+from harness.topology import ROLES
 from harness.wheels import build_wheel, sha256
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run every scenario of the given recipe folders")
+    run = commands.add_parser("run", help="lint the given recipe folders, then run every scenario under every model")
     run.add_argument("recipes", nargs="+", type=Path, metavar="examples/<slug>")
     run.add_argument("-s", "--scenario", action="append", help="run only this scenario (repeatable)")
+    run.add_argument("-m", "--model", action="append", choices=list(models.BY_NAME),
+                     help="run only under this execution model (repeatable; default: all)")
     run.add_argument("--keep", action="store_true", help="keep each execution's sandbox for inspection")
     run.add_argument("--update-logs", action="store_true",
-                     help="write each passing scenario's log to <recipe>/logs/<scenario>.log for the guide")
-    check = commands.add_parser("check", help="validate recipe folders without running them")
+                     help="write each passing run's log to <recipe>/logs/ for the guide")
+    check = commands.add_parser("check", help="validate and lint recipe folders without running them")
     check.add_argument("recipes", nargs="+", type=Path, metavar="examples/<slug>")
-    lint = commands.add_parser("lint", help="the semantic lint: variables, secrets, POSIX sh, log leaks")
+    lint = commands.add_parser(
+        "lint", help="the semantic lint: variables, secrets, POSIX sh, models, log leaks",
+        epilog="rules:\n" + "\n".join(f"  {name:30} {text}" for name, text in RULES.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     lint.add_argument("files", nargs="+", type=Path, metavar="valohai.yaml", help="files, or folders holding one")
     commands.add_parser("roles", help="list the index roles a scenario can name")
+    commands.add_parser("packages", help="list the stub packages each package set builds")
     hashes = commands.add_parser("hashes", help="print --hash lines for the catalogue's stub wheels")
     hashes.add_argument("projects", nargs="*", help="only these projects")
     args = parser.parse_args(argv)
@@ -40,21 +47,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "roles":
             for role in ROLES.values():
-                print(f"{role.name:26} {role.description}")
+                print(f"{role.name:28} {role.description}")
             return 0
+        if args.command == "packages":
+            return _packages()
         if args.command == "hashes":
             return _hashes(args.projects)
         if args.command == "lint":
             return _lint(args.files)
         loaded = [recipes.load(folder) for folder in args.recipes]
         if args.command == "check":
-            print(f"{len(loaded)} recipe(s) OK: " + ", ".join(r.slug for r in loaded))
-            return 0
-        return _run(loaded, args.scenario, args.keep, args.update_logs)
+            return _check(loaded)
+        return _run(loaded, args.scenario, args.model, args.keep, args.update_logs)
     except RecipeError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except IndexHostError as exc:
+    except (IndexHostError, ExecutionError) as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return 3
 
@@ -67,38 +75,65 @@ def _lint(paths: list[Path]) -> int:
     return 1 if findings else 0
 
 
-def _hashes(projects: list[str]) -> int:
-    """The stubs are reproducible, so a requirements file can pin them with --require-hashes."""
-    with tempfile.TemporaryDirectory() as folder:
-        for repo in catalogue.REPOSITORIES:
-            for dist in repo.dists:
-                if not projects or dist.name in projects:
-                    wheel = build_wheel(dist, repo.name, Path(folder))
-                    print(f"{dist.name}=={dist.version} --hash=sha256:{sha256(wheel)}  # built by {repo.name}")
+def _check(loaded: list[recipes.Recipe]) -> int:
+    failed = [(r, v) for r in loaded for v in runner.lint_verdicts(r) if not v.passed]
+    for recipe, verdict in failed:
+        print(f"{shown_path(recipe.folder)}: {verdict}")
+    print(f"{len(loaded)} recipe(s) checked and linted: " + ("OK" if not failed else f"{len(failed)} lint problem(s)"))
+    return 1 if failed else 0
+
+
+def _packages() -> int:
+    for package_set in catalogue.PACKAGE_SETS:
+        print(f"{package_set.name}: {package_set.description}")
+        for dist in package_set.dists:
+            requires = f"  (requires {', '.join(dist.requires)})" if dist.requires else ""
+            print(f"  {dist.name} {dist.version}{requires}")
     return 0
 
 
-def _run(loaded: list[recipes.Recipe], only: list[str] | None, keep: bool, update_logs: bool) -> int:
+def _hashes(projects: list[str]) -> int:
+    """The stubs are reproducible, so a requirements file can pin them with --require-hashes."""
+    with tempfile.TemporaryDirectory() as folder:
+        for package_set in catalogue.PACKAGE_SETS:
+            for dist in package_set.dists:
+                if not projects or dist.name in projects:
+                    wheel = build_wheel(dist, package_set.name, Path(folder))
+                    print(f"{dist.name}=={dist.version} --hash=sha256:{sha256(wheel)}  # built by {package_set.name}")
+    return 0
+
+
+def _run(loaded: list[recipes.Recipe], only: list[str] | None, model_names: list[str] | None, keep: bool,
+         update_logs: bool) -> int:
     for recipe in loaded:
         unknown = set(only or ()) - set(recipe.scenarios)
         if unknown and len(loaded) == 1:
             raise RecipeError.at(recipe.source.path, None, f"no scenario {', '.join(sorted(unknown))} "
                                  f"(scenarios: {', '.join(recipe.scenarios)})")
-    results = []
+    under = tuple(models.BY_NAME[name] for name in model_names) if model_names else models.MODELS
+    results, lint_failures = [], []
+    for recipe in loaded:
+        lint_failures += [f"{shown_path(recipe.folder)}::lint: {v}" for v in runner.lint_verdicts(recipe) if not v.passed]
     with Lab() as lab:
         for recipe in loaded:
-            for name in recipe.scenarios:
-                if only and name not in only:
-                    continue
-                run = run_scenario(lab, recipe, name, keep=keep)
-                if update_logs and run.passed:
-                    path = recipe.log_path(name)
-                    path.parent.mkdir(exist_ok=True)
-                    path.write_text(run.log)
-                run.verdicts.append(checks.committed_log(recipe, name, run.log))
+            for plan in recipe.plans(only, under):
+                run = runner.run(lab, plan, keep=keep)
+                writes = update_logs and plan.recipe.in_guide and plan.expect.outcome != "rejected" and _writes_log(plan)
+                if writes and all(v.passed for v in run.verdicts[:-1]):  # all but the committed-log verdict
+                    plan.log_path.parent.mkdir(exist_ok=True)
+                    plan.log_path.write_text(run.log)
+                    run.verdicts[-1] = runner.checks.committed_log(plan, run.log)
                 print(run.report(), flush=True)
                 results.append(run)
     failed = [r for r in results if not r.passed]
-    print(f"{len(results)} scenario(s): {len(results) - len(failed)} passed, {len(failed)} failed"
-          + "".join(f"\n  FAILED examples/{r.recipe.slug}::{r.name}" for r in failed))
-    return 1 if failed else 0
+    for line in lint_failures:
+        print(line)
+    print(f"{len(results)} run(s): {len(results) - len(failed)} passed, {len(failed)} failed"
+          + "".join(f"\n  FAILED {shown_path(r.plan.recipe.folder)}::{r.plan.id} — {r.first_failure}" for r in failed)
+          + (f"\n  lint: {len(lint_failures)} problem(s)" if lint_failures else ""))
+    return 1 if failed or lint_failures else 0
+
+
+def _writes_log(plan: recipes.Plan) -> bool:
+    """Each committed log comes from one run: the default model's, or the model's own where it differs."""
+    return plan.has_own_log or plan.model == models.DEFAULT

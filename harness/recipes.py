@@ -8,6 +8,7 @@ every problem is reported with its file and line before anything runs.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
@@ -15,12 +16,14 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from valohai_yaml.objs import Step
 
-from harness import catalogue, valohai
+from harness import catalogue, models, valohai
 from harness.errors import Problem, RecipeError
-from harness.roles import ROLES
-from harness.images import SUPPORTED, emulation_of
+from harness.images import HOW_TO_ADD, SUPPORTED, Image, image
 from harness.lint import RULES
+from harness.models import ExecutionModel
+from harness.topology import ROLES
 from harness.yamlsource import YamlSource
 
 SCENARIO_FILE = "scenarios.yaml"
@@ -38,13 +41,26 @@ class _Strict(BaseModel):
 
 
 class Expect(_Strict):
-    outcome: Literal["success", "failure", "timed-out"]
+    outcome: Literal["success", "failure", "timed-out", "rejected"]
+    rejected_because: str | None = Field(default=None, alias="rejected-because")  # outcome rejected: why
     installed: dict[str, str] = {}
     not_installed: list[str] = Field(default=[], alias="not-installed")
     log: list[str] = []
     not_in_log: list[str] = Field(default=[], alias="not-in-log")
     index_answered: list[int] = Field(default=[], alias="index-answered")  # HTTP statuses, seen server-side
     secret_leaks: bool = Field(default=False, alias="secret-leaks")  # the scenario shows a leak on purpose
+
+
+class ModelExpect(_Strict):
+    """What differs under one execution model; every key replaces the scenario's own."""
+
+    outcome: Literal["success", "failure", "timed-out"] | None = None
+    installed: dict[str, str] | None = None
+    not_installed: list[str] | None = Field(default=None, alias="not-installed")
+    log: list[str] | None = None
+    not_in_log: list[str] | None = Field(default=None, alias="not-in-log")
+    index_answered: list[int] | None = Field(default=None, alias="index-answered")
+    secret_leaks: bool | None = Field(default=None, alias="secret-leaks")
 
 
 class Scenario(_Strict):
@@ -56,11 +72,19 @@ class Scenario(_Strict):
     squatter_on_pypi: bool = Field(default=False, alias="squatter-on-pypi")
     time_limit: float = Field(default=DEFAULT_TIME_LIMIT, alias="time-limit", gt=0, le=600)
     expect: Expect
+    models: dict[str, ModelExpect] = {}  # execution model -> what differs under it (and it has a log of its own)
 
     def supplied(self) -> dict[str, str]:
         """Every variable the scenario supplies by role, organization groups first, then the project's."""
         merged = {var: role for members in self.groups.values() for var, role in members.items()}
         return merged | self.variables
+
+    def expect_under(self, model: ExecutionModel) -> Expect:
+        override = self.models.get(model.name)
+        if override is None:
+            return self.expect
+        changes = override.model_dump(by_alias=True, exclude_unset=True)
+        return Expect.model_validate(self.expect.model_dump(by_alias=True) | changes)
 
 
 class ScenarioFile(_Strict):
@@ -73,7 +97,7 @@ class ScenarioFile(_Strict):
 @dataclass(frozen=True)
 class Provenance:
     version: str
-    index: str
+    package_set: str
 
     @classmethod
     def parse(cls, text: str) -> Provenance | None:
@@ -81,7 +105,47 @@ class Provenance:
         return cls(match["version"], match["index"]) if match else None
 
     def __str__(self) -> str:
-        return f"{self.version} from {self.index}"
+        return f"{self.version} from {self.package_set}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One scenario under one execution model, resolved once: everything its run and its verdicts need.
+
+    Where two models give the same shell the same script (a single command item under
+    ``lines+sh`` and ``and-chain+sh``), one plan stands for both: it is one execution.
+    """
+
+    recipe: Recipe
+    name: str
+    scenario: Scenario
+    step: Step
+    image: Image
+    model: ExecutionModel
+    expect: Expect
+    installs: dict[str, Provenance]
+    same_as: tuple[ExecutionModel, ...] = ()  # other models whose execution this one is
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{','.join(m.name for m in (self.model, *self.same_as))}]"
+
+    @property
+    def has_own_log(self) -> bool:
+        return self.model.name in self.scenario.models
+
+    @property
+    def log_path(self) -> Path:
+        """Where the guide's copy of this run's log is committed: one per scenario, or per model where they differ."""
+        suffix = f".{self.model}" if self.has_own_log else ""
+        return self.recipe.folder / LOGS_DIR / f"{self.name}{suffix}.log"
+
+    @property
+    def script(self) -> str:
+        return self.model.script(valohai.commands(self.step))
+
+    def missing_required(self) -> list[str]:
+        return missing_required(self.step, set(self.scenario.supplied()))
 
 
 @dataclass
@@ -92,27 +156,47 @@ class Recipe:
     spec: ScenarioFile
     source: YamlSource
 
-    def step_name(self, scenario: str) -> str:
-        return self.scenarios[scenario].step or self.spec.step
-
-    def step(self, scenario: str):
-        return self.valohai.step(self.step_name(scenario))
-
     @property
     def scenarios(self) -> dict[str, Scenario]:
         return self.spec.scenarios
 
-    def log_path(self, scenario: str) -> Path:
-        """Where the guide's copy of this scenario's log is committed."""
-        return self.folder / LOGS_DIR / f"{scenario}.log"
+    def step_name(self, scenario: str) -> str:
+        return self.scenarios[scenario].step or self.spec.step
+
+    def plan(self, name: str, model: ExecutionModel = models.DEFAULT) -> Plan:
+        scenario = self.scenarios[name]
+        step = self.valohai.step(self.step_name(name))
+        expect = scenario.expect_under(model)
+        installs = {project: Provenance.parse(text) for project, text in expect.installed.items()}
+        return Plan(self, name, scenario, step, image(step.image), model, expect, installs)
+
+    def plans(self, only: list[str] | None = None, under: tuple[ExecutionModel, ...] = models.MODELS) -> list[Plan]:
+        """Every scenario (or ``only`` these) under every model in ``under``, identical executions once."""
+        plans = []
+        for name in self.scenarios:
+            if only and name not in only:
+                continue
+            distinct: dict[tuple, Plan] = {}
+            for model in under:
+                plan = self.plan(name, model)
+                key = (model.interpreter, plan.script, plan.expect.model_dump_json(), plan.has_own_log)
+                if key in distinct:
+                    first = distinct[key]
+                    distinct[key] = dataclasses.replace(first, same_as=(*first.same_as, model))
+                else:
+                    distinct[key] = plan
+            plans += distinct.values()
+        return plans
+
+    @property
+    def in_guide(self) -> bool:
+        """A recipe under examples/ is on the guide's pages, so its logs are committed; a test fixture's aren't."""
+        return self.folder.parent.name == "examples"
 
     @property
     def refresh_command(self) -> str:
         """The command that rewrites this recipe's committed logs."""
         return f"python -m harness run examples/{self.slug} --update-logs"
-
-    def installed_expectations(self, scenario: Scenario) -> dict[str, Provenance]:
-        return {name: Provenance.parse(text) for name, text in scenario.expect.installed.items()}
 
     def files(self) -> list[Path]:
         """The recipe's own files (what the guide shows and the repository holds)."""
@@ -193,7 +277,7 @@ def _did_you_mean(word: str, options: list[str]) -> str:
 
 def _meaning_problems(recipe: Recipe) -> list[Problem]:
     source, spec, vh = recipe.source, recipe.spec, recipe.valohai
-    problem = lambda keys, message: Problem(source.path, source.line(*keys), message)  # noqa: E731
+    problem = lambda keys, message: Problem(source.path, source.line(*keys), message)
     problems = []
     steps = ", ".join(vh.config.steps) or "none"
     for name, scenario in spec.scenarios.items():
@@ -205,10 +289,10 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
             problems.append(problem(keys, f"valohai.yaml has no step '{step_name}' (steps: {steps})"
                                     if step_name else f"scenario '{name}' names no step (steps: {steps})"))
             continue
-        if emulation_of(step.image) is None:
+        if image(step.image) is None:
             problems.append(Problem(
-                vh.path, vh.step_line(step.name),
-                f"image '{step.image}' can't be emulated: the harness runs {SUPPORTED}",
+                vh.path, vh.line(*vh.step_keys(step.name), "image"),
+                f"image '{step.image}' can't be emulated: the harness knows {SUPPORTED}; {HOW_TO_ADD}",
             ))
         declared = valohai.declared_variables(step)
         if not _SLUG.match(name):
@@ -221,11 +305,7 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                     "in environment-variable-groups",
                 ))
             for var, role in members.items():
-                if role not in ROLES:
-                    problems.append(problem(
-                        (*at, "groups", group, var),
-                        f"unknown index role '{role}'{_did_you_mean(role, list(ROLES))}",
-                    ))
+                problems += _role_problems(source, (*at, "groups", group, var), role)
         for var, role in scenario.variables.items():
             if var not in declared:
                 problems.append(problem(
@@ -233,23 +313,45 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                     f"scenario '{name}' supplies {var}, which step '{step.name}' does not declare "
                     f"in environment-variables (declared: {', '.join(declared) or 'none'})",
                 ))
-            if role not in ROLES:
-                problems.append(problem(
-                    (*at, "variables", var),
-                    f"unknown index role '{role}'{_did_you_mean(role, list(ROLES))}",
-                ))
+            problems += _role_problems(source, (*at, "variables", var), role)
         for var in scenario.overrides:
             if not _VARIABLE.match(var):
                 problems.append(problem((*at, "overrides", var), f"'{var}' is not a valid variable name"))
-        for var in missing_required(step, set(scenario.supplied())):
-            problems.append(problem(
-                (*at,),
-                f"scenario '{name}' leaves {var} unset, but step '{step.name}' requires it "
-                f"(optional: false, no default, {vh.path.name} line "
-                f"{vh.source.line(*_variable_keys(vh, step.name, var))}); "
-                "Valohai refuses to create such an execution",
-            ))
+        missing = missing_required(step, set(scenario.supplied()))
+        if scenario.expect.outcome == "rejected":
+            if not missing:
+                problems.append(problem(
+                    (*at, "expect", "outcome"),
+                    f"scenario '{name}' expects Valohai to refuse the execution, but it supplies every variable "
+                    f"step '{step.name}' requires; leave one unset",
+                ))
+            if not scenario.expect.rejected_because:
+                problems.append(problem((*at, "expect"), "outcome rejected needs rejected-because: the reason "
+                                                         "Valohai gives, e.g. the variable that is missing"))
+            if scenario.models:
+                problems.append(problem((*at, "models"), "a rejected execution never runs, so no model differs"))
+        else:
+            for var in missing:
+                problems.append(problem(
+                    at,
+                    f"scenario '{name}' leaves {var} unset, but step '{step.name}' requires it "
+                    f"(optional: false, no default, {vh.path.name} line {vh.line(*vh.variable_keys(step.name, var))}); "
+                    "Valohai refuses to create such an execution (write outcome: rejected to show that)",
+                ))
+            if scenario.expect.rejected_because:
+                problems.append(problem((*at, "expect", "rejected-because"), "rejected-because goes with outcome: rejected"))
+        for model in scenario.models:
+            if model not in models.BY_NAME:
+                problems.append(problem(
+                    (*at, "models", model),
+                    f"unknown execution model '{model}'{_did_you_mean(model, list(models.BY_NAME))}",
+                ))
         problems.extend(_expectation_problems(source, at, scenario.expect))
+        for model, override in scenario.models.items():
+            if model in models.BY_NAME:
+                only_changes = Expect(outcome="success", installed=override.installed or {},
+                                      **{"not-installed": override.not_installed or []})
+                problems.extend(_expectation_problems(source, (*at, "models", model), only_changes, ""))
     for step_name, rules in spec.lint_finds.items():
         if vh.step(step_name) is None:
             problems.append(problem(("lint-finds", step_name), f"valohai.yaml has no step '{step_name}' (steps: {steps})"))
@@ -259,47 +361,49 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
     return problems
 
 
-def _expectation_problems(source: YamlSource, at: tuple, expect: Expect) -> list[Problem]:
+def _role_problems(source: YamlSource, keys: tuple, role: str) -> list[Problem]:
+    if role in ROLES:
+        return []
+    if "://" in role or "@" in role:
+        what = "a URL" if "://" in role else "a credential"
+        return [Problem(source.path, source.line(*keys),
+                        f"this looks like {what}; scenarios name an index role instead (values are never written "
+                        f"in scenario files; roles: python -m harness roles)")]
+    return [Problem(source.path, source.line(*keys), f"unknown index role '{role}'{_did_you_mean(role, list(ROLES))}")]
+
+
+def _expectation_problems(source: YamlSource, at: tuple, expect: Expect, key: str = "expect") -> list[Problem]:
+    """Packages, versions and package sets the catalogue really has; ``at + key`` is where ``expect`` is."""
     problems = []
     known = catalogue.all_projects()
-    repositories = [r.name for r in catalogue.REPOSITORIES]
+    sets = [s.name for s in catalogue.PACKAGE_SETS]
+    where = (*at, key) if key else at
 
     def check_project(keys, project) -> bool:
         if project in known:
             return True
-        problems.append(Problem(
-            source.path, source.line(*keys),
-            f"the catalogue has no package '{project}'{_did_you_mean(project, sorted(known))}",
-        ))
+        close = difflib.get_close_matches(project, sorted(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "a Dist line in harness/catalogue.py adds it"
+        problems.append(Problem(source.path, source.line(*keys), f"the catalogue has no package '{project}' "
+                                f"({hint}) — python -m harness packages lists them all"))
         return False
 
     for project, text in expect.installed.items():
-        keys = (*at, "expect", "installed", project)
+        keys = (*where, "installed", project)
         if not check_project(keys, project):
             continue
         provenance = Provenance.parse(text)
         if provenance is None:
             problems.append(Problem(source.path, source.line(*keys),
-                                    f"write '<version> from <index>', e.g. '1.0.0 from private', not '{text}'"))
-        elif provenance.index not in repositories:
+                                    f"write '<version> from <package set>', e.g. '1.0.0 from private', not '{text}'"))
+        elif provenance.package_set not in sets:
             problems.append(Problem(source.path, source.line(*keys),
-                                    f"unknown index '{provenance.index}' (indexes that build packages: "
-                                    f"{', '.join(repositories)})"))
-        elif provenance.version not in (served := catalogue.repository(provenance.index).versions(project)):
+                                    f"unknown package set '{provenance.package_set}' (the sets stubs are built "
+                                    f"from: {', '.join(sets)})"))
+        elif provenance.version not in (served := catalogue.package_set(provenance.package_set).versions(project)):
             problems.append(Problem(source.path, source.line(*keys),
-                                    f"the {provenance.index} index serves {project} "
+                                    f"the {provenance.package_set} package set has {project} "
                                     f"{', '.join(served) or 'in no version'}, not {provenance.version}"))
     for i, project in enumerate(expect.not_installed):
-        check_project((*at, "expect", "not-installed", i), project)
+        check_project((*where, "not-installed", i), project)
     return problems
-
-
-def _variable_keys(vh: valohai.ValohaiFile, step_name: str, var: str) -> tuple:
-    for index, item in enumerate(vh.source.data):
-        step = item.get("step") if isinstance(item, dict) else None
-        if step and step.get("name") == step_name:
-            for j, declared in enumerate(step.get("environment-variables") or []):
-                if declared.get("name") == var:
-                    return (index, "step", "environment-variables", j)
-            return (index, "step")
-    return ()

@@ -1,35 +1,46 @@
-"""Run one scenario of one recipe: sandbox, variables, execution, verdicts, log."""
+"""Run one plan (a scenario under an execution model) and return every verdict on it.
+
+The CLI and the pytest plugin only present what this returns: the run's own
+verdicts, whether the guide's copy of its log is current, and, per recipe,
+whether the lint finds exactly the mistakes the recipe shows on purpose.
+"""
 
 from __future__ import annotations
 
-import sys
+import platform
+from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from harness import checks, execution, logs, valohai
-from harness.checks import Verdict
+from harness import checks, execution, fidelity, logs, valohai
+from harness.checks import Evidence, Verdict
 from harness.errors import shown_path
 from harness.execution import Completed
-from harness.images import emulation_of
+from harness.fidelity import PROXY_VARIABLES
 from harness.janitor import janitor
-from harness.lab import PUBLIC_REPO, Lab, World
-from harness.recipes import Recipe
-from harness.roles import ROLES
+from harness.lab import Lab, World
+from harness.lint import lint_file
+from harness.recipes import Plan, Recipe
 from harness.sandbox import Sandbox
+from harness.topology import ROLES
+
+_LOOPBACK = "127.0.0.1,localhost,::1"
 
 
 @dataclass
 class ScenarioRun:
-    recipe: Recipe
-    name: str
+    plan: Plan
     header: list[str]
-    log: str  # secrets masked, addresses and paths as a real execution shows them
-    completed: Completed
+    log: str  # as committed for the guide: a line naming how it ran, then what the execution printed
+    completed: Completed | None
     verdicts: list[Verdict] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
         return all(v.passed for v in self.verdicts)
+
+    @property
+    def first_failure(self) -> Verdict | None:
+        return next((v for v in self.verdicts if not v.passed), None)
 
     def report(self) -> str:
         """Header, log and verdicts, the way a contributor reads them."""
@@ -45,45 +56,50 @@ class Prepared:
 
     box: Sandbox
     env: dict[str, str]
-    script: str
+    argv: list[str]
     time_limit: float
 
     def execute(self) -> Completed:
-        return execution.run(self.script, self.box.repository, self.env, self.time_limit, self.box.root)
+        return execution.run(self.argv, self.env, self.time_limit)
 
 
-def prepare(lab: Lab, recipe: Recipe, name: str) -> Prepared:
+def prepare(lab: Lab, plan: Plan) -> Prepared:
     """A fresh sandbox holding the recipe, and the variables its execution gets."""
-    scenario = recipe.scenarios[name]
-    world = lab.world(squatter=scenario.squatter_on_pypi)
-    box = lab.sandboxes.take().fill(recipe.folder, recipe.files(), world.pypi.url(PUBLIC_REPO))
-    env = execution_environment(recipe, name, world, box, lab.tripwire.url, lab.uv_dir)
-    return Prepared(box, env, valohai.script(recipe.step(name)), scenario.time_limit)
+    world = lab.world(squatter=plan.scenario.squatter_on_pypi)
+    box = lab.sandboxes.take().fill(plan.recipe.folder, plan.recipe.files())
+    if plan.image.has_uv:
+        box.add_uv(lab.template)
+    env = execution_environment(plan, world, box)
+    argv = execution.isolated(plan.model.argv(plan.script), box.mounts(lab.template), box.repository)
+    return Prepared(box, env, argv, plan.scenario.time_limit)
 
 
-def run_scenario(lab: Lab, recipe: Recipe, name: str, keep: bool = False) -> ScenarioRun:
-    """Run one scenario in a sandbox of its own; ``keep`` leaves the sandbox on disk and says where."""
-    scenario = recipe.scenarios[name]
-    prepared = prepare(lab, recipe, name)
+def run(lab: Lab, plan: Plan, keep: bool = False) -> ScenarioRun:
+    """Run ``plan`` in a sandbox of its own; ``keep`` leaves the sandbox on disk and says where."""
+    header = _header(plan, lab)
+    missing = plan.missing_required()
+    if missing:
+        rejection = (f"required variable {', '.join(missing)} has no value (optional: false, no default); "
+                     "Valohai doesn't create the execution")
+        evidence = Evidence(None, rejection, "", {}, Counter(), [], [])
+        return ScenarioRun(plan, header, f"{logs.HEADER_PREFIX}{rejection}\n", None, checks.judge(plan, evidence))
+    prepared = prepare(lab, plan)
     box = prepared.box
     try:
-        mark, before = len(lab.tripwire.attempts), lab.statuses()
+        mark, before = len(lab.outside_attempts()), lab.statuses()
         completed = prepared.execute()
-        lab.world(squatter=scenario.squatter_on_pypi)  # an index that died meanwhile is the story, not pip's errors
-        log = logs.realistic(logs.mask(completed.output, lab.secrets), lab.shown_origins(), _shown_paths(box, lab))
-        verdicts = checks.judge(
-            scenario,
-            recipe.installed_expectations(scenario),
-            completed,
-            log,
-            checks.installed(box.site_packages),
-            lab.statuses() - before,
-            lab.secrets,
-            box.repository,
-            lab.tripwire.attempts_since(mark),
+        lab.world(squatter=plan.scenario.squatter_on_pypi)  # an index that died meanwhile is the story, not pip's errors
+        log = shown_log(lab, box, completed.output)
+        evidence = Evidence(
+            completed, None, log, checks.installed(box.installed), lab.statuses() - before,
+            checks.find_leaks(completed.output, box.repository_after, lab.secrets), lab.outside_attempts()[mark:],
         )
-        header = _header(recipe, name, lab) + ([f"Sandbox kept in {box.root}"] if keep else [])
-        return ScenarioRun(recipe, name, header, log, completed, verdicts)
+        committed = f"{logs.HEADER_PREFIX}{how_it_ran(plan, lab)}\n{log}"
+        verdicts = checks.judge(plan, evidence)
+        if plan.recipe.in_guide:
+            verdicts.append(checks.committed_log(plan, committed))
+        header += [f"Sandbox kept in {box.root}; what the execution wrote is in {box.layer}"] if keep else []
+        return ScenarioRun(plan, header, committed, completed, verdicts)
     finally:
         if keep:
             janitor.forget_path(str(box.root))
@@ -91,28 +107,61 @@ def run_scenario(lab: Lab, recipe: Recipe, name: str, keep: bool = False) -> Sce
             lab.sandboxes.discard(box)
 
 
-def execution_environment(
-    recipe: Recipe, name: str, world: World, box: Sandbox, proxy: str, uv_dir: Path
-) -> dict[str, str]:
-    """Variables in Valohai's order: image, ``VH_*``, step defaults, project/organization, this execution.
+def shown_log(lab: Lab, box: Sandbox, output: str) -> str:
+    """What an execution printed, as the guide shows it: secrets masked, addresses and paths the image's."""
+    paths = logs.sandbox_paths(str(box.image), str(lab.template.uv.parent))
+    return logs.realistic(logs.mask(output, lab.secrets), lab.shown_origins(), paths)
 
-    A required variable nothing supplies never gets here: ``recipes.load`` rejects
-    the scenario, as Valohai refuses to create the execution.
+
+def lint_verdicts(recipe: Recipe) -> list[Verdict]:
+    """The lint finds the mistakes the recipe declares under ``lint-finds``, and nothing else."""
+    findings = lint_file(recipe.folder / "valohai.yaml")
+    expected = {(step, rule) for step, rules in recipe.spec.lint_finds.items() for rule in rules}
+    verdicts = [
+        Verdict((f.step, f.rule) in expected, f"the lint finds {f.rule} in step '{f.step}'",
+                "" if (f.step, f.rule) in expected else f"not declared in lint-finds: {f}")
+        for f in findings
+    ]
+    found = {(f.step, f.rule) for f in findings}
+    verdicts += [
+        Verdict(False, f"the lint finds {rule} in step '{step}'", "declared in lint-finds, but not found")
+        for step, rule in sorted(expected - found)
+    ]
+    return verdicts or [Verdict(True, "the lint finds nothing in the recipe")]
+
+
+def how_it_ran(plan: Plan, lab: Lab) -> str:
+    """The first line of every committed log: model, pip, Python and the image they stand in for."""
+    tools = f"pip {lab.pip_version}" + (f", uv {lab.uv_version}" if plan.image.has_uv else "")
+    return (f"{plan.model} · {tools} · Python {platform.python_version()} "
+            f"standing in for {plan.image.name} (Python {plan.image.python_version})")
+
+
+def execution_environment(plan: Plan, world: World, box: Sandbox) -> dict[str, str]:
+    """Variables in Valohai's order: the image's, ``VH_*``, step defaults, project/organization, this execution.
+
+    Between the image's and Valohai's come the harness's own, each a listed
+    ``fidelity.Deviation``. A required variable nothing supplies never gets here:
+    Valohai refuses to create that execution.
     """
-    scenario, step = recipe.scenarios[name], recipe.step(name)
-    env = box.image_environment(proxy, uv_dir if emulation_of(step.image).has_uv else None)
-    env.update(box.system_variables())
-    env.update({n: v.default for n, v in valohai.declared_variables(step).items() if v.default is not None})
-    env.update({var: ROLES[role].value(world) for var, role in scenario.supplied().items()})
+    scenario = plan.scenario
+    env = box.environment(plan.image)
+    env.update(box.valohai_variables())
+    added = fidelity.added_variables(plan.image.has_uv)
+    env.update({name: world.gateway.url for name in PROXY_VARIABLES if "no" not in name.lower()})
+    env.update({"NO_PROXY": _LOOPBACK, "no_proxy": _LOOPBACK})
+    env.update({name: value for name, value in added.items() if value is not None})
+    env.update({n: v.default for n, v in valohai.declared_variables(plan.step).items() if v.default is not None})
+    env.update({var: world.value(ROLES[role]) for var, role in scenario.supplied().items()})
     env.update(scenario.overrides)
     return env
 
 
-def _header(recipe: Recipe, name: str, lab: Lab) -> list[str]:
-    scenario, step = recipe.scenarios[name], recipe.step(name)
+def _header(plan: Plan, lab: Lab) -> list[str]:
+    scenario, step = plan.scenario, plan.step
     lines = [
-        f"Recipe {shown_path(recipe.folder)}, scenario {name}: {scenario.description}",
-        f"Step {step.name}, image {step.image} (emulated: {emulation_of(step.image).describe(lab.pip_version, lab.uv_version)})",
+        f"Recipe {shown_path(plan.recipe.folder)}, scenario {plan.name}, model {plan.model}: {scenario.description}",
+        f"Step {step.name}, image {step.image} ({plan.image.describe(lab.pip_version, lab.uv_version)})",
     ]
     lines += [
         f"Organization group {group}: {var} = <{role}>: {ROLES[role].description}"
@@ -122,20 +171,5 @@ def _header(recipe: Recipe, name: str, lab: Lab) -> list[str]:
     lines += [f"Execution variable {var} = {value}" for var, value in scenario.overrides.items()]
     if scenario.squatter_on_pypi:
         lines.append("PyPI also serves an attacker's higher versions of private names")
-    lines.append(f"$ {valohai.script(step)}")
+    lines.append(f"$ {plan.model.interpreter} -c {plan.script!r}")
     return lines
-
-
-def _shown_paths(box: Sandbox, lab: Lab) -> dict[str, str]:
-    return {
-        str(box.repository): "/valohai/repository",
-        str(box.root / "inputs"): "/valohai/inputs",
-        str(box.root / "outputs"): "/valohai/outputs",
-        str(box.root / "config"): "/valohai/config",
-        str(box.python): "/usr/local",
-        str(lab.uv_dir): "/usr/local/bin",
-        str(lab.pinned_pip): str(box.site_packages).replace(str(box.python), "/usr/local"),
-        str(box.home): "/root",
-        str(box.root / "tmp"): "/tmp",
-        sys.base_prefix: "/usr/local",  # the local interpreter's standard library, where an image has it
-    }

@@ -1,34 +1,107 @@
-"""A throw-away world for one execution: repository copy, Python environment, HOME.
+"""A throw-away filesystem for one execution, laid out like the image's: ``<root>/usr/local``, ``<root>/root``…
 
-Valohai starts every execution from a clean image. Here each one gets a fresh
-virtual environment that reuses the pinned pip through a ``.pth`` file (a
-fraction of the cost of ``python -m venv``), its own HOME and XDG folders, and a
-*global* pip config naming the public index, so that ``pip config set`` (the
-user file) still wins exactly as in a real image. Nothing is inherited from the
-invoking shell: no ``PIP_*``, no ``UV_*``, no pip.conf, no proxy.
+Valohai starts every execution from a clean image. Here each one gets a folder
+whose paths mirror the image's below a sandbox root, so logs read like a real
+execution's once that root is taken out of them (``logs.REWRITES``):
+
+- ``usr/local``: the image's Python, a system install (not a virtual
+  environment, so pip behaves as it does in ``python:3.x``, root warning
+  included), with the pinned pip in its site-packages and pip's scripts;
+- ``root``: HOME, empty; ``tmp``: /tmp;
+- ``etc/ssl/certs``: the certificate store, this machine's plus the session CA;
+- ``valohai/repository``, ``inputs``, ``outputs``, ``config``: what Valohai mounts.
+
+That tree is one overlay filesystem, as a container's is: the lab's
+``ImageTemplate`` below, this sandbox's layer of changes on top. It exists
+inside the execution's namespace only (``image``); from outside, what the
+execution wrote is in ``layer``. Making a sandbox is a few folders.
 """
 
 from __future__ import annotations
 
+import os
 import queue
+import secrets
 import shutil
 import sys
+import sysconfig
 import tempfile
 import threading
 import uuid
-import venv
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.images import Image
 from harness.janitor import janitor
 
-_SYSTEM_PATH = "/usr/bin:/bin"
-_PIP_SCRIPT = "#!{python}\nimport sys\nfrom pip._internal.cli.main import main\nsys.exit(main())\n"
+PYTHON = f"python{sys.version_info.major}.{sys.version_info.minor}"
+PROJECT_ID = "0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+# Labs and sandboxes live in memory where the machine has it (TMPDIR, if set, wins): folders and links
+# are 30 times faster to make on tmpfs than on this machine's /tmp.
+SCRATCH = Path(
+    os.environ.get("TMPDIR")
+    or next((p for p in ("/dev/shm", "/var/tmp") if os.access(p, os.W_OK)), tempfile.gettempdir())
+)
+# The console script pip's wheel installs, as the image has it.
+_PIP_SCRIPT = """#!{python}
+# -*- coding: utf-8 -*-
+import re
+import sys
+from pip._internal.cli.main import main
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
+    sys.exit(main())
+"""
 
 
-class _ImageLikeEnvBuilder(venv.EnvBuilder):
-    def setup_scripts(self, context):
-        pass  # no activate scripts: a python:3.x image has no virtual environment to activate
+@dataclass(frozen=True)
+class Mount:
+    """One mount in an execution's namespace: a bind, or an overlay of ``lower`` and ``upper``."""
+
+    target: str
+    source: Path | None = None  # bind
+    lower: Path | None = None  # overlay
+    upper: Path | None = None
+    work: Path | None = None
+
+    def command(self) -> list[str]:
+        if self.source is not None:
+            return ["mount", "--bind", str(self.source), self.target]
+        options = f"lowerdir={self.lower},upperdir={self.upper},workdir={self.work},userxattr"
+        return ["mount", "-t", "overlay", "overlay", "-o", options, self.target]
+
+
+@dataclass(frozen=True)
+class ImageTemplate:
+    """The image's files every sandbox starts from, prepared once per lab (``lab.Lab``)."""
+
+    root: Path  # usr/local (the interpreter, links to its standard library, pip), root, tmp, etc/ssl/certs, valohai
+    uv: Path  # the uv binary, put in /usr/local/bin of uv's images
+    hidden: tuple[Mount, ...]  # empty mounts over this machine's pip and uv configuration
+
+    @classmethod
+    def make(cls, root: Path, pinned_pip: Path, certs: Path, uv: Path, hidden: tuple[Mount, ...]) -> ImageTemplate:
+        """The local interpreter as a system install, as ``make install`` lays it out, with ``pinned_pip``."""
+        prefix = root / "usr" / "local"
+        stdlib = Path(sysconfig.get_path("stdlib", vars={"installed_base": sys.base_prefix}))
+        lib = prefix / "lib"
+        (lib / PYTHON).mkdir(parents=True)
+        (prefix / "bin").mkdir()
+        for entry in stdlib.iterdir():
+            if entry.name != "site-packages":
+                (lib / PYTHON / entry.name).symlink_to(entry)
+        for shared in (Path(sys.base_prefix) / "lib").glob("libpython*.so*"):
+            (lib / shared.name).symlink_to(shared)
+        shutil.copytree(pinned_pip, lib / PYTHON / "site-packages")
+        shutil.copy2(os.path.realpath(sys.executable), prefix / "bin" / PYTHON)
+        for alias in ("python3", "python"):
+            (prefix / "bin" / alias).symlink_to(PYTHON)
+        for folder in ("root", "valohai/repository", "valohai/inputs", "valohai/outputs", "valohai/config", "etc/ssl"):
+            (root / folder).mkdir(parents=True)
+        (root / "tmp").mkdir(mode=0o1777)
+        (root / "tmp").chmod(0o1777)
+        shutil.copytree(certs, root / "etc" / "ssl" / "certs", symlinks=True)
+        return cls(root, uv, hidden)
 
 
 @dataclass(frozen=True)
@@ -36,103 +109,104 @@ class Sandbox:
     root: Path
 
     @property
-    def repository(self) -> Path:
-        return self.root / "repository"
+    def image(self) -> Path:
+        """Where the execution sees its filesystem; every image path is this folder plus the path."""
+        return self.root / "image"
 
     @property
-    def python(self) -> Path:
-        return self.root / "python"
+    def layer(self) -> Path:
+        """What the execution changed, seen from outside its namespace: paths below it are the image's."""
+        return self.root / "layer" / "upper"
+
+    @property
+    def repository(self) -> Path:
+        return self.image / "valohai" / "repository"
 
     @property
     def home(self) -> Path:
-        return self.root / "home"
+        return self.image / "root"
 
     @property
-    def global_config_dir(self) -> Path:
-        return self.root / "etc-xdg"
+    def python(self) -> Path:
+        return self.image / "usr" / "local" / "bin" / PYTHON
 
     @property
-    def site_packages(self) -> Path:
-        version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-        return self.python / "lib" / version / "site-packages"
+    def installed(self) -> Path:
+        """The packages the execution installed, from outside: its layer of the image's site-packages."""
+        return self.layer / "usr" / "local" / "lib" / PYTHON / "site-packages"
+
+    @property
+    def repository_after(self) -> Path:
+        """The repository as the execution left it, from outside (files it didn't touch are there too)."""
+        return self.layer / "valohai" / "repository"
 
     @classmethod
-    def blank(cls, root: Path, pinned_pip: Path) -> Sandbox:
-        """Everything that doesn't depend on the recipe: folders, HOME, the Python environment."""
+    def blank(cls, root: Path, template: ImageTemplate) -> Sandbox:
+        """Empty folders for the overlay, and pip's scripts naming this sandbox's Python."""
         box = cls(root)
-        for folder in ("repository", "inputs", "outputs", "config", "tmp", "home/.config", "home/.cache", "etc-xdg/pip", "etc-xdg/uv"):
-            (root / folder).mkdir(parents=True, exist_ok=True)
-        box._create_python(pinned_pip)
+        box.image.mkdir()
+        (root / "layer" / "work").mkdir(parents=True)
+        scripts = box.layer / "usr" / "local" / "bin"
+        scripts.mkdir(parents=True)
+        for name in ("pip", "pip3", f"pip3.{sys.version_info.minor}"):
+            (scripts / name).write_text(_PIP_SCRIPT.format(python=box.python))
+            (scripts / name).chmod(0o755)
         return box
 
-    def fill(self, recipe_folder: Path, files: list[Path], public_index: str) -> Sandbox:
-        """Copy ``files`` (the recipe's own, not the harness's) as the repository; name pip's default index."""
+    def fill(self, recipe_folder: Path, files: list[Path]) -> Sandbox:
+        """Copy ``files`` (the recipe's own, not the harness's) into the repository, as Valohai does."""
         for file in files:
-            target = self.repository / file.relative_to(recipe_folder)
+            target = self.repository_after / file.relative_to(recipe_folder)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(file, target)
-        # pip's global file and uv's system file: the image's defaults, below anything a step sets
-        (self.global_config_dir / "pip" / "pip.conf").write_text(f"[global]\nindex-url = {public_index}\n")
-        (self.global_config_dir / "uv" / "uv.toml").write_text(f'[[index]]\nurl = "{public_index}"\ndefault = true\n')
         return self
 
-    def _create_python(self, pinned_pip: Path) -> None:
-        _ImageLikeEnvBuilder(symlinks=True, with_pip=False).create(self.python)
-        (self.site_packages / "_pinned_pip.pth").write_text(f"{pinned_pip}\n")
-        python = self.python / "bin" / "python"
-        for name in ("pip", "pip3", f"pip3.{sys.version_info.minor}"):
-            script = self.python / "bin" / name
-            script.write_text(_PIP_SCRIPT.format(python=python))
-            script.chmod(0o755)
+    def add_uv(self, template: ImageTemplate) -> None:
+        """uv's images copy uv and uvx into /usr/local/bin."""
+        for name in ("uv", "uvx"):
+            binary = template.uv.parent / name
+            if binary.exists():
+                (self.layer / "usr" / "local" / "bin" / name).symlink_to(binary)
 
-    def image_environment(self, proxy: str, uv_dir: Path | None = None) -> dict[str, str]:
-        """What the image and Valohai's runtime provide before any variable of the step.
+    def mounts(self, template: ImageTemplate) -> list[Mount]:
+        """The execution's namespace: its image, the certificate store and /tmp at their real paths."""
+        mounts = [
+            Mount(str(self.image), lower=template.root, upper=self.layer, work=self.root / "layer" / "work"),
+            Mount("/etc/ssl/certs", source=self.image / "etc" / "ssl" / "certs"),
+        ]
+        if not self.root.is_relative_to("/tmp"):  # else hiding /tmp would hide the sandbox itself
+            mounts.append(Mount("/tmp", source=self.image / "tmp"))
+        return [*mounts, *template.hidden]
 
-        ``uv_dir``, for uv's images, holds the uv binary; uv is pointed at this
-        sandbox's Python, which stands in for the image's system Python.
-        """
-        home = self.home
-        uv = {"UV_PYTHON": str(self.python / "bin" / "python")} if uv_dir else {}
-        return {
-            "PATH": f"{self.python / 'bin'}:{uv_dir}:{_SYSTEM_PATH}" if uv_dir else f"{self.python / 'bin'}:{_SYSTEM_PATH}",
-            **uv,
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-            "XDG_DATA_HOME": str(home / ".local" / "share"),
-            "XDG_CONFIG_DIRS": str(self.global_config_dir),
-            "TMPDIR": str(self.root / "tmp"),
-            "LANG": "C.UTF-8",
-            "PYTHONUNBUFFERED": "1",  # keeps pip's stdout and stderr in order in one log
-            "PIP_NO_INPUT": "1",
-            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-            **{name: proxy for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")},
-            "NO_PROXY": "127.0.0.1,localhost,::1",
-            "no_proxy": "127.0.0.1,localhost,::1",
-        }
+    def environment(self, image: Image) -> dict[str, str]:
+        """What the image's Dockerfile and Docker set, with every image path inside this sandbox."""
+        env = dict(image.environment)
+        env["PATH"] = ":".join(
+            f"{self.image}{entry}" if entry.startswith("/usr/local") else entry for entry in env["PATH"].split(":")
+        )
+        if "UV_TOOL_BIN_DIR" in env:
+            env["UV_TOOL_BIN_DIR"] = f"{self.image}{env['UV_TOOL_BIN_DIR']}"
+        env["HOME"] = str(self.home)
+        env["HOSTNAME"] = secrets.token_hex(6)  # Docker's: the container ID's first 12 hex digits
+        return env
 
-    def system_variables(self) -> dict[str, str]:
+    def valohai_variables(self) -> dict[str, str]:
         """The ``VH_*`` variables Valohai sets, pointing into this sandbox."""
         return {
             "VH_REPOSITORY_DIR": str(self.repository),
-            "VH_INPUTS_DIR": str(self.root / "inputs"),
-            "VH_OUTPUTS_DIR": str(self.root / "outputs"),
-            "VH_CONFIG_DIR": str(self.root / "config"),
+            "VH_INPUTS_DIR": str(self.image / "valohai" / "inputs"),
+            "VH_OUTPUTS_DIR": str(self.image / "valohai" / "outputs"),
+            "VH_CONFIG_DIR": str(self.image / "valohai" / "config"),
             "VH_EXECUTION_ID": str(uuid.uuid4()),
-            "VH_PROJECT_ID": "0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+            "VH_PROJECT_ID": PROJECT_ID,
         }
 
 
 class SandboxPool:
-    """Blank sandboxes made ahead of time in a background thread, each handed out once.
+    """Blank sandboxes made ahead of time in a background thread, each handed out once; nothing is reused."""
 
-    Making one costs more than a short execution (a virtual environment and a
-    score of folders on disk), so the next ones are ready before they are asked
-    for; used ones are deleted in the background too. Nothing is ever reused.
-    """
-
-    def __init__(self, pinned_pip: Path, ready: int = 3):
-        self.pinned_pip = pinned_pip
+    def __init__(self, template: ImageTemplate, ready: int = 2):
+        self.template = template
         self._ready: queue.Queue[Sandbox] = queue.Queue(maxsize=ready)
         self._used: queue.Queue[Path | None] = queue.Queue()
         self._stopping = threading.Event()
@@ -162,9 +236,9 @@ class SandboxPool:
 
     def _make(self) -> None:
         while not self._stopping.is_set():
-            root = Path(tempfile.mkdtemp(prefix="harness-sandbox-"))
+            root = Path(tempfile.mkdtemp(prefix="harness-sandbox-", dir=SCRATCH))
             janitor.watch_path(str(root))
-            box = Sandbox.blank(root, self.pinned_pip)
+            box = Sandbox.blank(root, self.template)
             while not self._stopping.is_set():
                 try:
                     self._ready.put(box, timeout=0.2)
@@ -180,5 +254,12 @@ class SandboxPool:
 
     @staticmethod
     def _remove(root: Path) -> None:
-        shutil.rmtree(root, ignore_errors=True)
+        remove(root)
         janitor.forget_path(str(root))
+
+
+def remove(root: Path) -> None:
+    """Delete a sandbox, the overlay's work folder included (the kernel leaves it mode 000)."""
+    for work in root.glob("layer/work/*"):
+        work.chmod(0o700)
+    shutil.rmtree(root, ignore_errors=True)

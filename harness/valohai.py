@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from valohai_yaml.commands import join_command
 from valohai_yaml.lint import lint
 from valohai_yaml.objs import Config, Step
 from valohai_yaml.objs.environment_variable import EnvironmentVariable
@@ -44,11 +43,28 @@ class ValohaiFile:
     def step(self, name: str) -> Step | None:
         return self.config.steps.get(name)
 
-    def step_line(self, name: str) -> int | None:
-        for index, item in enumerate(self.source.data or []):
-            if isinstance(item, dict) and (item.get("step") or {}).get("name") == name:
-                return self.source.line(index, "step")
-        return None
+    def step_keys(self, name: str) -> tuple:
+        """Where step ``name`` is in the file, as keys for ``line``; the one way to find a place in it."""
+        for index, item in enumerate(self.source.data if isinstance(self.source.data, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("step"), dict) and item["step"].get("name") == name:
+                return (index, "step")
+        return ()
+
+    def variable_keys(self, step: str, variable: str) -> tuple:
+        keys = self.step_keys(step)
+        declared = self.source.data[keys[0]]["step"].get("environment-variables") if keys else None
+        for j, item in enumerate(declared if isinstance(declared, list) else []):
+            if isinstance(item, dict) and item.get("name") == variable:
+                return (*keys, "environment-variables", j)
+        return (*keys, "environment-variables") if keys else ()
+
+    def command_keys(self, step: str, index: int) -> tuple:
+        keys = self.step_keys(step)
+        command = self.source.data[keys[0]]["step"].get("command") if keys else None
+        return (*keys, "command", index) if isinstance(command, list) else (*keys, "command")
+
+    def line(self, *keys) -> int | None:
+        return self.source.line(*keys)
 
 
 def load(path: Path) -> ValohaiFile:
@@ -66,9 +82,9 @@ def load(path: Path) -> ValohaiFile:
     return ValohaiFile(path, source, Config.parse(source.data))
 
 
-def script(step: Step) -> str:
-    """The step's command as Valohai runs it: built by valohai-yaml, joined with `` && ``."""
-    return join_command(step.build_command({}), " && ")
+def commands(step: Step) -> list[str]:
+    """The step's command items as valohai-yaml builds them (``{parameters}`` interpolated, ``$VAR`` left)."""
+    return step.build_command({})
 
 
 def declared_variables(step: Step) -> dict[str, EnvironmentVariable]:

@@ -11,7 +11,7 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from harness.catalogue import Dist, Repository
+from harness.catalogue import Dist, PackageSet
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 STUBS = Path(__file__).parent / "stubs"
@@ -22,7 +22,7 @@ def wheel_filename(dist: Dist) -> str:
 
 
 def build_wheel(dist: Dist, built_by: str, dest: Path) -> Path:
-    """Write ``dist`` as a wheel whose module records the repository that built it."""
+    """Write ``dist`` as a wheel whose module records the package set that built it."""
     dist_info = f"{_normalized(dist.name)}-{dist.version}.dist-info"
     members = {
         f"{dist.import_name}/__init__.py": _module_source(dist, built_by),
@@ -46,10 +46,10 @@ def build_wheel(dist: Dist, built_by: str, dest: Path) -> Path:
     return path
 
 
-def build_repository(repo: Repository, dest: Path) -> Path:
+def build_package_set(package_set: PackageSet, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
-    for dist in repo.dists:
-        build_wheel(dist, repo.name, dest)
+    for dist in package_set.dists:
+        build_wheel(dist, package_set.name, dest)
     return dest
 
 

@@ -23,9 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import recipes  # noqa: E402
-from harness.lab import Lab  # noqa: E402
-from harness.runner import prepare, run_scenario  # noqa: E402
+from harness import (
+    recipes,
+    runner,
+)
+from harness.lab import Lab
 
 
 def median_seconds(action, repeat: int) -> float:
@@ -37,13 +39,13 @@ def median_seconds(action, repeat: int) -> float:
     return statistics.median(times)
 
 
-def floor(lab: Lab, recipe, name: str) -> float:
+def floor(lab: Lab, plan) -> float:
     """The same commands, run by a bare subprocess in an environment made beforehand."""
-    prepared = prepare(lab, recipe, name)
+    prepared = runner.prepare(lab, plan)
     try:
         started = time.perf_counter()
         subprocess.run(
-            ["/bin/sh", "-c", prepared.script], cwd=prepared.box.repository, env=prepared.env,
+            prepared.argv, env=prepared.env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=prepared.time_limit,
         )
         return time.perf_counter() - started
@@ -54,21 +56,21 @@ def floor(lab: Lab, recipe, name: str) -> float:
 def scenarios_table(repeat: int) -> None:
     started = time.perf_counter()
     lab = Lab().start()
-    print(f"lab start (wheels, {len(lab.hosts)} index hosts, tripwire): {time.perf_counter() - started:.3f} s\n")
-    print(f"{'scenario':62} {'total':>7} {'floor':>7} {'ratio':>6}")
+    print(f"lab start (wheels, {len(lab.hosts)} index hosts, gateways): {time.perf_counter() - started:.3f} s\n")
+    print(f"{'scenario[model]':72} {'total':>7} {'floor':>7} {'ratio':>6}")
     totals, floors = [], []
     try:
         for folder in recipes.discover(ROOT / "examples"):
             recipe = recipes.load(folder)
-            for name in recipe.scenarios:
-                total = median_seconds(functools.partial(run_scenario, lab, recipe, name), repeat)
-                least = statistics.median(floor(lab, recipe, name) for _ in range(repeat))
+            for plan in recipe.plans():
+                total = median_seconds(functools.partial(runner.run, lab, plan), repeat)
+                least = statistics.median(floor(lab, plan) for _ in range(repeat))
                 totals.append(total)
                 floors.append(least)
-                print(f"{'examples/' + recipe.slug + '::' + name:62} {total:7.3f} {least:7.3f} {total / least:6.2f}")
+                print(f"{'examples/' + recipe.slug + '::' + plan.id:72} {total:7.3f} {least:7.3f} {total / least:6.2f}")
     finally:
         lab.stop()
-    print(f"{'all scenarios':62} {sum(totals):7.3f} {sum(floors):7.3f} {sum(totals) / sum(floors):6.2f}")
+    print(f"{'all runs':72} {sum(totals):7.3f} {sum(floors):7.3f} {sum(totals) / sum(floors):6.2f}")
     print(f"harness cost per execution: median {statistics.median(t - f for t, f in zip(totals, floors)) * 1000:.0f} ms\n")
 
 

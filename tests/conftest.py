@@ -25,6 +25,22 @@ def harness_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), **extra}
 
 
+@pytest.fixture
+def scratch_dir():
+    """An empty folder where the harness keeps labs and sandboxes (tmpfs where there is one), removed afterwards.
+
+    Tests that run the harness in a subprocess give it as TMPDIR, to see what it leaves behind.
+    """
+    import shutil
+    import tempfile
+
+    from harness.sandbox import SCRATCH
+
+    folder = Path(tempfile.mkdtemp(prefix="test-scratch-", dir=SCRATCH))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def lab() -> Lab:
     return session_lab()

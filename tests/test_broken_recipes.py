@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import recipes
+from harness import models, recipes, runner
 from harness.errors import RecipeError
-from harness.runner import run_scenario
 from tests.conftest import FIXTURES
 
 REJECTED = sorted((FIXTURES / "rejected").iterdir())
@@ -24,8 +23,8 @@ def test_rejected_before_anything_runs(folder: Path):
 @pytest.mark.parametrize("folder", FAILING, ids=lambda p: p.name)
 def test_runs_and_fails_for_the_stated_reason(folder: Path, lab):
     recipe = recipes.load(folder)
-    for name in recipe.scenarios:
-        run = run_scenario(lab, recipe, name)
+    for plan in recipe.plans(under=(models.DEFAULT,)):  # these test the checks, which no model changes
+        run = runner.run(lab, plan)
         failed = [str(v) for v in run.verdicts if not v.passed]
         assert failed == (folder / "failing-because.txt").read_text().splitlines(), run.report()
         report = run.report()

@@ -102,8 +102,9 @@ def test_content_tabs_switch_between_companion_files(page, site_url):
 
 def test_execution_log_is_shown_below_the_recipe(page, site_url):
     page.goto(f"{site_url}/install/verify-authentication/")
-    log = page.locator(".highlight", has=page.locator(".filename", has_text="Execution log: wrong password"))
+    log = page.locator(".highlight", has=page.locator(".filename", has_text="Execution log: wrong password")).first
     assert log.is_visible()
+    assert "(lines+sh · pip" in log.locator(".filename").inner_text(), "the title names how the log was produced"
     assert "WARNING: 401 Error, Credentials not correct for" in log.inner_text()
 
 

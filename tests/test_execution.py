@@ -3,8 +3,8 @@
 import time
 from pathlib import Path
 
-from harness import execution
-from harness.sandbox import Sandbox
+from harness import execution, recipes
+from tests.conftest import FIXTURES
 
 
 def alive(pid: int, grace: float = 2.0) -> bool:
@@ -26,7 +26,7 @@ def test_time_limit_kills_the_whole_process_group(tmp_path):
     pid_file = tmp_path / "background.pid"
     started = time.monotonic()
     completed = execution.run(
-        f'sleep 600 & echo "$!" > {pid_file}; sleep 600', tmp_path, {"PATH": "/usr/bin:/bin"}, 1, tmp_path
+        ["/bin/sh", "-c", f'sleep 600 & echo "$!" > {pid_file}; sleep 600'], {"PATH": "/usr/bin:/bin"}, 1
     )
     assert completed.timed_out and completed.exit_code is None
     assert time.monotonic() - started < 4
@@ -35,17 +35,25 @@ def test_time_limit_kills_the_whole_process_group(tmp_path):
 
 def test_background_processes_end_with_the_execution(tmp_path):
     pid_file = tmp_path / "background.pid"
-    completed = execution.run(f'sleep 600 & echo "$!" > {pid_file}', tmp_path, {"PATH": "/usr/bin:/bin"}, 10, tmp_path)
+    completed = execution.run(["/bin/sh", "-c", f'sleep 600 & echo "$!" > {pid_file}'], {"PATH": "/usr/bin:/bin"}, 10)
     assert completed.exit_code == 0
     assert not alive(int(pid_file.read_text()))
 
 
 def test_stdin_is_closed_so_a_prompt_cannot_hang(tmp_path):
-    completed = execution.run("read answer; echo \"got '$answer'\"", tmp_path, {"PATH": "/usr/bin:/bin"}, 5, tmp_path)
+    completed = execution.run(["/bin/sh", "-c", "read answer; echo \"got '$answer'\""], {"PATH": "/usr/bin:/bin"}, 5)
     assert completed.output == "got ''\n"
 
 
-def test_sandbox_python_has_only_the_pinned_pip(lab, tmp_path):
-    box = Sandbox.blank(tmp_path / "box", lab.pinned_pip).fill(tmp_path, [], "http://127.0.0.1:9/simple")
-    completed = execution.run("pip list --format=freeze", box.repository, box.image_environment(lab.tripwire.url), 30, box.root)
-    assert completed.output.split() == [f"pip=={lab.pip_version}"]
+def test_the_image_python_is_a_system_install_with_only_the_pinned_pip(lab):
+    """Not a virtual environment: pip in python:3.x images is a system install, and warns when run as root."""
+    plan = recipes.load(FIXTURES / "probes" / "clean-environment").plan("nothing-inherited")
+    box = lab.sandboxes.take()
+    try:
+        env = box.environment(plan.image)
+        script = "python -c 'import sys; print(sys.prefix == sys.base_prefix)'; pip list --format=freeze; id -u"
+        argv = execution.isolated(["/bin/sh", "-c", script], box.mounts(lab.template), box.repository)
+        completed = execution.run(argv, env, 30)
+    finally:
+        lab.sandboxes.discard(box)
+    assert completed.output.split() == ["True", f"pip=={lab.pip_version}", "0"], completed.output

@@ -9,10 +9,10 @@ from collections import Counter
 
 import pytest
 
-from harness import recipes
+from harness import recipes, runner
 from harness.indexes import IndexHost, IndexHostError
 from harness.lab import Lab
-from harness.runner import prepare, run_scenario
+from harness.tls import SessionCA
 from tests.conftest import EXAMPLES, harness_env, harness_project
 
 
@@ -27,7 +27,7 @@ def test_a_dead_index_is_named_instead_of_blamed_on_the_recipe(own_lab):
     recipe = recipes.load(EXAMPLES / "use-in-executions")
     next(h for h in own_lab.hosts if h.name == "artifactory").stop()
     with pytest.raises(IndexHostError, match=r"index host artifactory \(https://acme.jfrog.io\) stopped answering"):
-        run_scenario(own_lab, recipe, "virtual-repository")
+        runner.run(own_lab, recipe.plan("virtual-repository"))
 
 
 def test_a_taken_port_is_named(tmp_path):
@@ -35,7 +35,8 @@ def test_a_taken_port_is_named(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        host = IndexHost("artifactory", "https://acme.jfrog.io", [], port=port)
+        certificate = SessionCA().issue(tmp_path, "artifactory")
+        host = IndexHost("artifactory", "https://acme.jfrog.io", [], certificate, port=port)
         with pytest.raises(IndexHostError, match=rf"artifactory \(https://acme.jfrog.io\): port 127.0.0.1:{port} is already in use"):
             host.start()
 
@@ -60,10 +61,11 @@ def test_pytest_stops_at_the_first_dead_index_with_its_name(tmp_path):
     assert "Traceback" not in result.stdout
 
 
-def test_the_private_index_serves_parallel_executions_without_a_failed_request(own_lab):
+def test_the_private_index_serves_parallel_executions_without_a_failed_request(lab):
+    own_lab = lab  # tests in a worker run one at a time: what the lab serves meanwhile is this test's
     """Four executions at once, each resolving private and public packages through the virtual repository."""
     recipe = recipes.load(EXAMPLES / "mix-private-and-public")
-    prepared = [prepare(own_lab, recipe, "virtual-repository") for _ in range(4)]
+    prepared = [runner.prepare(own_lab, recipe.plan("virtual-repository")) for _ in range(4)]
     before = own_lab.statuses()
     results = [None] * len(prepared)
 

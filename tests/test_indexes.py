@@ -1,25 +1,29 @@
 """The local indexes behave like Artifactory and pypi.org where the guide depends on it."""
 
 import base64
+import http.client
+import ssl
 import urllib.error
 import urllib.request
 
 import pytest
 
-from harness import catalogue
-from harness.lab import LOCAL_REPO, PUBLIC_REPO, VIRTUAL_REPO
+from harness import catalogue, topology
+from harness.topology import LOCAL, ROLES, VIRTUAL
 from harness.wheels import build_wheel, sha256
 
-_direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-
-def get(url: str, credentials=None):
+def get(lab, url: str, credentials=None):
+    """A request to a stand-in, trusting the session CA, never through a proxy."""
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=lab.ca.client_context())
+    )
     request = urllib.request.Request(url)
     if credentials:
         token = base64.b64encode(f"{credentials.username}:{credentials.password}".encode()).decode()
         request.add_header("Authorization", f"Basic {token}")
     try:
-        with _direct.open(request, timeout=5) as response:
+        with opener.open(request, timeout=5) as response:
             return response.status, response.read().decode(), response.headers
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode(), error.headers
@@ -30,33 +34,67 @@ def world(lab):
     return lab.world()
 
 
-def test_private_repository_answers_401_to_wrong_and_missing_credentials(world):
-    url = f"{world.artifactory.origin}{LOCAL_REPO}/simple/my-private-package/"
+def test_private_repository_answers_401_to_wrong_and_missing_credentials(lab, world):
+    url = f"{world.hosts['artifactory'].origin}{LOCAL}/simple/my-private-package/"
     for credentials in (None, world.credentials["private-revoked"], world.credentials["secondary"]):
-        status, _, headers = get(url, credentials)
+        status, _, headers = get(lab, url, credentials)
         assert status == 401
         assert headers["WWW-Authenticate"] == 'Basic realm="Artifactory Realm"'
-    status, body, _ = get(url, world.credentials["private"])
+    status, body, _ = get(lab, url, world.credentials["private"])
     assert status == 200 and "my_private_package-1.0.0-py3-none-any.whl" in body
 
 
-def test_unknown_project_is_404_and_never_redirected_to_pypi_org(world):
-    status, _, headers = get(f"{world.pypi.origin}{PUBLIC_REPO}/simple/requests/")
+def test_unknown_project_is_404_and_never_redirected_to_pypi_org(lab, world):
+    status, _, headers = get(lab, f"{world.hosts['pypi'].origin}/simple/requests/")
     assert status == 404 and headers["Location"] is None
 
 
-def test_virtual_repository_merges_private_and_public(world):
+def test_virtual_repository_merges_private_and_public(lab, world):
     creds = world.credentials["private"]
     for project in ("my-private-package", "numpy"):
-        status, _, _ = get(f"{world.artifactory.origin}{VIRTUAL_REPO}/simple/{project}/", creds)
+        status, _, _ = get(lab, f"{world.hosts['artifactory'].origin}{VIRTUAL}/simple/{project}/", creds)
         assert status == 200
 
 
 def test_only_the_squatted_world_serves_the_squatter(lab):
     url = "{}/simple/my-private-package/"
-    assert get(url.format(lab.world(squatter=False).pypi.origin))[0] == 404
-    status, body, _ = get(url.format(lab.world(squatter=True).pypi.origin))
+    assert get(lab, url.format(lab.world(squatter=False).hosts["pypi"].origin))[0] == 404
+    status, body, _ = get(lab, url.format(lab.world(squatter=True).hosts["pypi"].origin))
     assert status == 200 and "99.0.0" in body
+
+
+def test_stand_ins_speak_https_only(world):
+    """Plain HTTP gets no answer: every index a recipe uses is reached over HTTPS."""
+    connection = http.client.HTTPConnection("127.0.0.1", world.hosts["artifactory"].port, timeout=5)
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine)):
+        connection.request("GET", f"{LOCAL}/simple/")
+        connection.getresponse()
+
+
+def test_stand_ins_are_untrusted_without_the_session_ca(world):
+    context = ssl.create_default_context()  # this machine's store, without the session CA
+    with pytest.raises(urllib.error.URLError, match="CERTIFICATE_VERIFY_FAILED"):
+        urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context)).open(
+            f"{world.hosts['pypi'].origin}/simple/", timeout=5
+        )
+
+
+@pytest.mark.parametrize("role", list(ROLES), ids=str)
+def test_every_role_resolves_in_a_started_lab(lab, role):
+    """Each role names its host's port (or pypi.org by name), its repository path and its credentials, in both worlds."""
+    spec = ROLES[role]
+    for squatter in (False, True):
+        world = lab.world(squatter)
+        value = world.value(spec)
+        creds = world.credentials.get(spec.credentials)
+        if spec.form in ("username", "password"):
+            assert value == getattr(creds, spec.form)
+            continue
+        host = topology.host(spec.host)
+        port = world.unreachable_port if host.refuses else None if host.real_name else world.hosts[spec.host].port
+        assert (f"127.0.0.1:{port}{spec.path}/" if port else f"{host.shown_as}{spec.path}/") in value
+        assert value.endswith(("/simple", "/+simple"))
+        assert (creds is not None) == ("@127.0.0.1:" in value)
 
 
 def test_stub_wheels_are_reproducible(tmp_path):
@@ -75,8 +113,8 @@ def test_tokens_are_fresh_and_shaped_like_jfrog_reference_tokens(lab):
 def test_no_two_repositories_publish_the_same_file():
     """pypiserver serves merged roots by file name; Artifactory would prefer the local one. Avoid the difference."""
     seen = {}
-    for repo in catalogue.REPOSITORIES:
-        for dist in repo.dists:
+    for package_set in catalogue.PACKAGE_SETS:
+        for dist in package_set.dists:
             key = (dist.name, dist.version)
-            assert key not in seen, f"{dist.name} {dist.version} is in both {seen[key]} and {repo.name}"
-            seen[key] = repo.name
+            assert key not in seen, f"{dist.name} {dist.version} is in both {seen[key]} and {package_set.name}"
+            seen[key] = package_set.name

@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import harness_env, harness_project
 
+
 @pytest.fixture
 def marker() -> str:
     """A sleep duration no other test uses, so concurrent tests don't see each other's processes."""
@@ -56,10 +57,9 @@ def project_with_a_hanging_recipe(root: Path, marker: str) -> Path:
     [(signal.SIGINT, "0"), (signal.SIGTERM, "1")],
     ids=["sigint-serial", "sigterm-parallel"],
 )
-def test_interrupted_run_leaves_no_process_and_no_temporary_folder(tmp_path, marker, signum, workers):
+def test_interrupted_run_leaves_no_process_and_no_temporary_folder(tmp_path, scratch_dir, marker, signum, workers):
     project = project_with_a_hanging_recipe(tmp_path / "project", marker)
-    temp = tmp_path / "temp"
-    temp.mkdir()
+    temp = scratch_dir
     env = harness_env(TMPDIR=str(temp))
     run = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-n", workers, "examples"],
@@ -74,16 +74,15 @@ def test_interrupted_run_leaves_no_process_and_no_temporary_folder(tmp_path, mar
             os.killpg(run.pid, signal.SIGKILL)
     assert wait_for(lambda: not sleeping_processes(marker), 10), f"the execution survived:\n{output}"
     # pytest's own basetemp (pytest-of-<user>) may stay, as pytest keeps recent ones; none of the harness's may.
-    ours = lambda: [p.name for p in temp.iterdir() if p.name.startswith("harness-")]  # noqa: E731
+    ours = lambda: [p.name for p in temp.iterdir() if p.name.startswith("harness-")]
     assert wait_for(lambda: not ours(), 10), f"left behind in the temp folder: {ours()}"
     assert "Interrupted" in output or "KeyboardInterrupt" in output, output
 
 
-def test_a_killed_harness_is_cleaned_up_by_its_janitor(tmp_path, marker):
+def test_a_killed_harness_is_cleaned_up_by_its_janitor(tmp_path, scratch_dir, marker):
     """SIGKILL runs no handler: the janitor process sees its pipe close and cleans up."""
     project = project_with_a_hanging_recipe(tmp_path / "project", marker)
-    temp = tmp_path / "temp"
-    temp.mkdir()
+    temp = scratch_dir
     env = harness_env(TMPDIR=str(temp))
     run = subprocess.Popen(
         [sys.executable, "-m", "harness", "run", str(project / "examples" / "hangs")],

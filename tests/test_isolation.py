@@ -4,24 +4,24 @@ from pathlib import Path
 
 import pytest
 
-from harness import recipes
-from harness.runner import run_scenario
+from harness import execution, fidelity, images, models, recipes, runner
+from harness.images import DOCKER_RUNTIME
 from tests.conftest import EXAMPLES, FIXTURES
 
-PROBES = sorted((FIXTURES / "probes").iterdir())
+PROBES = {"clean-environment": (models.DEFAULT,), "shells": models.MODELS}  # probe -> the models it is about
 
 
-@pytest.mark.parametrize("folder", PROBES, ids=lambda p: p.name)
-def test_probe(folder, lab, monkeypatch):
+@pytest.mark.parametrize("probe", PROBES)
+def test_probe(probe, lab, monkeypatch):
     for name, value in {
         "PIP_INDEX_URL": "http://leak.invalid/simple",
         "PIP_FIND_LINKS": "/leak.invalid",
         "UV_INDEX_URL": "http://leak.invalid/simple",
     }.items():
         monkeypatch.setenv(name, value)
-    recipe = recipes.load(folder)
-    for name in recipe.scenarios:
-        run = run_scenario(lab, recipe, name)
+    recipe = recipes.load(FIXTURES / "probes" / probe)
+    for plan in recipe.plans(under=PROBES[probe]):
+        run = runner.run(lab, plan)
         assert run.passed, run.report()
 
 
@@ -38,12 +38,12 @@ def test_pip_config_set_leaves_the_users_configuration_and_the_recipe_alone(lab)
     user_config = (home / ".config" / "pip", home / ".pip")
     recipe_folder = EXAMPLES / "use-in-executions"
     before = snapshot(*user_config), snapshot(recipe_folder)
-    run = run_scenario(lab, recipes.load(recipe_folder), "virtual-repository")
+    run = runner.run(lab, recipes.load(recipe_folder).plan("virtual-repository"))
     assert "Writing to /root/.config/pip/pip.conf" in run.log, "the step must really call pip config set"
     assert (snapshot(*user_config), snapshot(recipe_folder)) == before
 
 
-def test_recipes_pass_in_a_network_namespace_with_only_loopback(tmp_path):
+def test_recipes_pass_in_a_network_namespace_with_only_loopback(scratch_dir):
     """What the suite proves, it proves without any network: here in a namespace that has only `lo`."""
     import os
     import shutil
@@ -57,11 +57,61 @@ def test_recipes_pass_in_a_network_namespace_with_only_loopback(tmp_path):
     script = (
         "ip link set lo up && "
         f"{sys.executable} -m harness run examples/use-in-executions examples/check-index-url"
-        " -s virtual-repository -s reachable -s wrong-password -s host-unreachable"
+        " -s virtual-repository -s reachable -m lines+sh"
     )
     result = subprocess.run(
         ["unshare", "--net", "--map-root-user", "sh", "-c", script],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "TMPDIR": str(tmp_path)},
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "TMPDIR": str(scratch_dir)},
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "4 scenario(s): 4 passed, 0 failed" in result.stdout
+    assert "2 run(s): 2 passed, 0 failed" in result.stdout
+
+
+SHELL_SET = {"PWD", "OLDPWD", "SHLVL", "_"}  # what sh and bash set for themselves
+
+
+@pytest.mark.parametrize("image", images.IMAGES, ids=lambda i: i.name)
+def test_an_execution_sees_its_images_variables_and_the_listed_deviations_and_nothing_else(lab, tmp_path, image):
+    folder = tmp_path / "env-probe"
+    folder.mkdir()
+    (folder / "valohai.yaml").write_text(
+        f"- step:\n    name: show\n    image: {image.name}\n    command: env\n"
+        "    environment-variables:\n      - name: STEP_SETTING\n        default: from-the-step\n"
+    )
+    (folder / "scenarios.yaml").write_text(
+        "step: show\nscenarios:\n  env:\n    description: Print the environment.\n    expect:\n      outcome: success\n"
+    )
+    run = runner.run(lab, recipes.load(folder).plan("env"))
+    assert run.passed, run.report()
+    seen = dict(line.split("=", 1) for line in run.log.splitlines()[1:] if "=" in line)
+    expected = (
+        set(image.environment) | set(DOCKER_RUNTIME) | set(run.plan.recipe.valohai.step("show").environment_variables)
+        | {name for name in seen if name.startswith("VH_")} | set(fidelity.added_variables(image.has_uv)) | SHELL_SET
+    )
+    assert set(seen) <= expected and set(seen) >= expected - SHELL_SET - {"OLDPWD"}, sorted(set(seen) ^ expected)
+    assert {n: seen[n] for n in image.environment} == image.environment  # paths read as the image's once rewritten
+    assert seen["HOME"] == "/root" and seen["VH_REPOSITORY_DIR"] == "/valohai/repository"
+    assert sorted(n for n in seen if n.startswith("VH_")) == [
+        "VH_CONFIG_DIR", "VH_EXECUTION_ID", "VH_INPUTS_DIR", "VH_OUTPUTS_DIR", "VH_PROJECT_ID", "VH_REPOSITORY_DIR",
+    ]
+    assert "PIP_NO_INPUT" not in seen and "PIP_DISABLE_PIP_VERSION_CHECK" not in seen
+
+
+def rerun_without(lab, plan, *names: str) -> tuple[str, str]:
+    """The plan's log as run normally, and as run with ``names`` left out of its environment."""
+    logs = []
+    for drop in ((), names):
+        prepared = runner.prepare(lab, plan)
+        try:
+            env = {k: v for k, v in prepared.env.items() if k not in drop}
+            completed = execution.run(prepared.argv, env, prepared.time_limit)
+            logs.append(runner.shown_log(lab, prepared.box, completed.output))
+        finally:
+            lab.sandboxes.discard(prepared.box)
+    return logs[0], logs[1]
+
+
+def test_the_proxy_changes_nothing_pip_prints_for_a_private_index(lab):
+    plan = recipes.load(EXAMPLES / "verify-authentication").plan("wrong-password")
+    normal, direct = rerun_without(lab, plan, *fidelity.PROXY_VARIABLES)
+    assert normal == direct

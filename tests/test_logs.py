@@ -1,7 +1,6 @@
 """Secrets are found and masked whole or in part; local addresses become the hosts they stand for."""
 
-from harness.indexes import Credentials
-from harness.lab import Secret, Secrets
+from harness.credentials import Credentials, Secret, Secrets
 from harness.logs import MASK, mask, realistic, stable_lines
 
 TOKEN_A = "cmVmdGtuOjAxOjE3OTk5OTk5OTk6YWJjZGVmZ2hpams"  # shaped like a JFrog reference token
@@ -35,9 +34,9 @@ def test_structure_tokens_share_identifies_nobody():
 
 
 def test_local_origins_and_paths_become_realistic():
-    text = "Looking in indexes: http://valohai-ci:****@127.0.0.1:41234/artifactory/api/pypi/pypi-virtual/simple\n" \
+    text = "Looking in indexes: https://valohai-ci:****@127.0.0.1:41234/artifactory/api/pypi/pypi-virtual/simple\n" \
            "curl: (7) Failed to connect to 127.0.0.1 port 45678 after 0 ms\nWriting to /tmp/box/home/.config/pip/pip.conf"
-    shown = realistic(text, {"http://127.0.0.1:41234": "https://acme.jfrog.io", "http://127.0.0.1:45678": "https://artifactory.acme.internal"},
+    shown = realistic(text, {"https://127.0.0.1:41234": "https://acme.jfrog.io", "https://127.0.0.1:45678": "https://artifactory.acme.internal"},
                       {"/tmp/box/home": "/root"})
     assert shown.splitlines() == [
         "Looking in indexes: https://valohai-ci:****@acme.jfrog.io/artifactory/api/pypi/pypi-virtual/simple",

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import recipes
+from harness import recipes, runner
 from harness.errors import RecipeError
-from harness.runner import run_scenario
 from tests.conftest import EXAMPLES
 
 
@@ -27,7 +26,7 @@ def failures(run) -> list[str]:
 
 def test_renamed_package_fails_with_pips_reason(tmp_path, lab):
     folder = changed_copy(tmp_path, "use-in-executions", "valohai.yaml", "install my-private-package", "install my-privat-package")
-    run = run_scenario(lab, recipes.load(folder), "virtual-repository")
+    run = runner.run(lab, recipes.load(folder).plan("virtual-repository"))
     assert "FAIL  succeeds — exit code 1" in "\n".join(failures(run))
     assert "FAIL  installs my-private-package 1.0.0 from private — not installed" in failures(run)
     assert "ERROR: No matching distribution found for my-privat-package" in run.log
@@ -48,9 +47,9 @@ def test_renamed_variable_is_rejected_before_running(tmp_path):
 def test_changed_role_fails_the_expectations_it_breaks(tmp_path, lab):
     folder = changed_copy(
         tmp_path, "use-in-executions", "scenarios.yaml",
-        "PRIVATE_PYPI_INDEX_URL: virtual", "PRIVATE_PYPI_INDEX_URL: private",
+        "PRIVATE_PYPI_INDEX_URL: virtual\n", "PRIVATE_PYPI_INDEX_URL: private\n",
     )
-    run = run_scenario(lab, recipes.load(folder), "virtual-repository")
+    run = runner.run(lab, recipes.load(folder).plan("virtual-repository"))
     assert "FAIL  installs scikit-learn 1.3.2 from pypi — not installed" in failures(run)
     assert "ERROR: No matching distribution found for scikit-learn" in run.log
 
@@ -58,7 +57,7 @@ def test_changed_role_fails_the_expectations_it_breaks(tmp_path, lab):
 def test_misspelled_role_is_rejected_with_a_suggestion(tmp_path):
     folder = changed_copy(
         tmp_path, "use-in-executions", "scenarios.yaml",
-        "PRIVATE_PYPI_INDEX_URL: virtual", "PRIVATE_PYPI_INDEX_URL: virtul",
+        "PRIVATE_PYPI_INDEX_URL: virtual\n", "PRIVATE_PYPI_INDEX_URL: virtul\n",
     )
     with pytest.raises(RecipeError) as caught:
         recipes.load(folder)
@@ -72,5 +71,5 @@ def test_wrong_provenance_names_what_was_installed(tmp_path, lab):
         tmp_path, "extra-index-url", "scenarios.yaml",
         "my-private-package: 99.0.0 from squatter", "my-private-package: 1.0.0 from private",
     )
-    run = run_scenario(lab, recipes.load(folder), "name-squatted-on-pypi")
+    run = runner.run(lab, recipes.load(folder).plan("name-squatted-on-pypi"))
     assert failures(run) == ["FAIL  installs my-private-package 1.0.0 from private — got 99.0.0 from squatter"]

@@ -1,5 +1,6 @@
 """The site builds strictly, shows every recipe, and holds no snippet typed by hand."""
 
+import html
 import json
 import re
 import shutil
@@ -7,7 +8,8 @@ import shutil
 import pytest
 
 import macros
-from harness import recipes
+from harness import fidelity, images, models, recipes
+from harness.logs import REWRITES
 from tests.conftest import EXAMPLES, ROOT, build_site
 
 DOCS = ROOT / "docs"
@@ -27,8 +29,24 @@ def test_every_recipe_and_every_log_is_on_a_page(built_site):
     slugs = {p.name for p in recipes.discover(EXAMPLES)}
     assert set(manifest["recipes"]) == slugs, f"not on any page: {sorted(slugs - set(manifest['recipes']))}"
     for entry in manifest["logs"]:
-        slug, scenario = entry.split("::")
-        assert (EXAMPLES / slug / "logs" / f"{scenario}.log").is_file()
+        slug, shown = entry.split("::")
+        scenario, _, model = shown.partition("@")
+        assert (EXAMPLES / slug / "logs" / (f"{scenario}.{model}.log" if model else f"{scenario}.log")).is_file()
+
+
+@pytest.mark.xdist_group("site")
+def test_how_recipes_are_run_lists_every_model_deviation_rewrite_and_gap(built_site):
+    """The page is rendered from the harness's own data: anything the harness does and the page omits fails here."""
+    manifest = json.loads((built_site / "rendered-recipes.json").read_text())
+    assert set(manifest["fidelity"]) == {"models", "images", "deviations", "rewrites", "not-emulated"}
+    text = html.unescape(re.sub(r"<[^>]+>", "", (built_site / "how-recipes-run" / "index.html").read_text()))
+    expected = [
+        *(m.name for m in models.MODELS), *(d.name for d in fidelity.DEVIATIONS), *(r.name for r in REWRITES),
+        *fidelity.NOT_EMULATED, *(i.name for i in images.IMAGES),
+        *(f"{name}{value}" for i in images.IMAGES for name, value in i.environment.items()),
+    ]
+    missing = [item for item in expected if item not in text.replace("\n", "")]
+    assert not missing, f"not on the page: {missing}"
 
 
 @pytest.mark.parametrize("page", sorted(DOCS.rglob("*.md")), ids=lambda p: str(p.relative_to(ROOT)))
@@ -51,14 +69,27 @@ def test_no_credential_literal_in_examples_or_docs():
 
 
 def project_copy(tmp_path, page: str):
-    """The site's sources in ``tmp_path``, with one extra page."""
+    """The site's configuration, macros and recipes in ``tmp_path``, with two small pages and ``page``."""
     tmp_path.mkdir()
-    for name in ("mkdocs.yml", "macros.py"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("docs", "examples", "harness"):
+    shutil.copy(ROOT / "macros.py", tmp_path / "macros.py")
+    config = (ROOT / "mkdocs.yml").read_text().split("\nnav:\n")[0]
+    git_dates = "  - git-revision-date-localized:\n      type: date\n      fallback_to_build_date: true\n"
+    assert git_dates in config, "mkdocs.yml changed: update project_copy"
+    config = config.replace(git_dates, "")  # the copy is no git repository
+    (tmp_path / "mkdocs.yml").write_text(config + "\nnav:\n  - index.md\n  - target.md\n  - extra.md\n")
+    for name in ("examples", "harness"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text('# Home\n\n{{ recipe("verify-authentication") }}\n')
+    (tmp_path / "docs" / "target.md").write_text("# Target\n\n## A heading\n")
     (tmp_path / "docs" / "extra.md").write_text(page)
     return tmp_path
+
+
+def test_the_minimal_project_builds_without_the_broken_page(tmp_path):
+    """So that each broken page below fails the build for its own reason."""
+    result = build_site(project_copy(tmp_path / "project", "# Fine\n"), tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
@@ -67,7 +98,7 @@ def project_copy(tmp_path, page: str):
         ('{{ recipe("no-such-recipe") }}', ["no recipe examples/no-such-recipe"]),
         ("{{ undefined_variable }}", ["undefined_variable"]),
         (
-            "See [the page](missing-page.md) and [401](troubleshooting.md#no-such-heading).",
+            "See [the page](missing-page.md) and [a heading](target.md#no-such-heading).",
             ["missing-page.md", "no-such-heading"],
         ),
     ],

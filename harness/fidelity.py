@@ -1,0 +1,110 @@
+"""Where an emulated execution differs from a real one, and what is not emulated at all.
+
+"How these recipes are run" is rendered from this module, ``models``,
+``images`` and ``logs.REWRITES``; a test fails if a variable the execution sees
+is neither the image's, Docker's, Valohai's, the step's nor listed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Deviation:
+    name: str
+    what: str
+    why: str
+    variables: tuple[str, ...] = ()  # environment variables this deviation adds
+    shows: str = ""  # how, if at all, it shows in a log
+    uv_images_only: bool = False
+
+
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy",
+                   "NO_PROXY", "no_proxy")
+
+DEVIATIONS = (
+    Deviation(
+        "python",
+        "This machine's Python stands in for the image's: its standard library is linked into the sandbox's "
+        "/usr/local as a system install, not a virtual environment.",
+        "Docker doesn't run here. The Python minor version differs from the image's; each log's first line "
+        "names both.",
+        shows="pip --version and tracebacks name this Python's version.",
+    ),
+    Deviation(
+        "pip",
+        "The pinned pip runs instead of the one the image ships.",
+        "One pip for every log keeps the guide's logs comparable; the pip matrix runs the recipes under the "
+        "pips that images ship.",
+        shows="Each log's first line names the pip.",
+    ),
+    Deviation(
+        "paths",
+        "/usr/local, /root, /etc/ssl/certs and /valohai are folders in a sandbox. HOME, the /usr/local entries "
+        "of PATH, UV_TOOL_BIN_DIR and the VH_*_DIR variables hold the same paths with the sandbox folder in front.",
+        "The execution must not write to this machine's /usr/local or /root.",
+        shows="Logs take the sandbox folder out of paths (see the rewrites below).",
+    ),
+    Deviation(
+        "stand-in hosts",
+        "Private indexes are pypiserver stand-ins on 127.0.0.1, each on its own port, over HTTPS with "
+        "certificates from a CA made for the test session. The scenario's variables hold "
+        "https://user:token@127.0.0.1:PORT/… URLs.",
+        "Nothing may leave 127.0.0.1.",
+        shows="Logs name the host each stand-in stands for (see the rewrites below).",
+    ),
+    Deviation(
+        "gateway",
+        "A proxy tunnels pypi.org and files.pythonhosted.org to the stand-in PyPI and refuses every other "
+        "address outside 127.0.0.1.",
+        "pip and uv then reach pypi.org by its real name, as their default, with nothing configured; "
+        "an attempt to go anywhere else fails the scenario.",
+        variables=PROXY_VARIABLES,
+        shows="Nothing in what pip and uv print; curl --verbose names the proxy variable it follows.",
+    ),
+    Deviation(
+        "certificate store",
+        "The execution sees this machine's /etc/ssl/certs plus the session CA at /etc/ssl/certs, mounted "
+        "for it alone.",
+        "The session CA stands in for the public CAs that sign pypi.org's and the vendors' certificates.",
+        shows="Nothing, unless a recipe lists the store.",
+    ),
+    Deviation(
+        "uv's roots",
+        "In uv's images, SSL_CERT_FILE names the certificate store's bundle, /etc/ssl/certs/ca-certificates.crt.",
+        "uv trusts the Mozilla roots built into it, not the system store, so the session CA must be named to it; "
+        "the bundle also holds this machine's roots, as uv's built-in list holds the public CAs.",
+        variables=("SSL_CERT_FILE",),
+        shows="Nothing, unless a recipe prints it.",
+        uv_images_only=True,
+    ),
+    Deviation(
+        "machine configuration",
+        "This machine's /etc/pip.conf and /etc/xdg/pip (and uv's, where they exist) are hidden from the "
+        "execution by empty mounts.",
+        "An image has no global pip configuration; this machine's would point pip at local mirrors.",
+        shows="Nothing.",
+    ),
+)
+
+NOT_EMULATED = (
+    ("Pulling the image, fetching the repository, downloading inputs and uploading outputs: the execution "
+     "starts with the recipe's files in /valohai/repository."),
+    ("The rest of the image: commands other than python, pip and uv (sh, bash, curl…) are this machine's "
+     "(Debian 12), not the image's."),
+    "Name resolution: no real host name is looked up.",
+    "How Valohai collects, timestamps and stores the log: here stdout and stderr are one stream.",
+    ("Which value wins when a project variable and a step default name the same variable, and whether an "
+     "inherited secret satisfies optional: false. Valohai doesn't document either, and no recipe relies on them."),
+)
+
+
+SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
+
+def added_variables(has_uv: bool) -> dict[str, str | None]:
+    """The variables deviations add to an execution of an image (with uv or not); values where fixed."""
+    names = {n for d in DEVIATIONS if has_uv or not d.uv_images_only for n in d.variables}
+    fixed = {"SSL_CERT_FILE": SYSTEM_BUNDLE}
+    return {name: fixed.get(name) for name in sorted(names)}

@@ -1,0 +1,43 @@
+"""The session's certificate authority, made with trustme, and the server certificates it signs.
+
+It stands in for the public CAs that sign pypi.org's and the vendors' real
+certificates: the emulated image trusts it through its system store (see
+``sandbox``), as a real image trusts theirs.
+"""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+
+import trustme
+
+SESSION_CA_NAME = "harness-session-ca"
+
+
+class SessionCA:
+    def __init__(self, organization: str = "Valohai private-index guide test session"):
+        self._ca = trustme.CA(organization_name=organization, key_type=trustme.KeyType.ECDSA)
+
+    @property
+    def pem(self) -> bytes:
+        return self._ca.cert_pem.bytes()
+
+    def issue(self, folder: Path, name: str, *hosts: str) -> tuple[Path, Path]:
+        """Certificate chain and key files for a server known as ``hosts`` and 127.0.0.1."""
+        folder.mkdir(parents=True, exist_ok=True)
+        leaf = self._ca.issue_cert(*hosts, "127.0.0.1", key_type=trustme.KeyType.ECDSA)
+        chain, key = folder / f"{name}.pem", folder / f"{name}.key"
+        chain.write_bytes(b"".join(pem.bytes() for pem in leaf.cert_chain_pems))
+        leaf.private_key_pem.write_to_path(str(key))
+        return chain, key
+
+    def client_context(self) -> ssl.SSLContext:
+        """A client context that trusts this CA alone, for the harness's own requests."""
+        context = ssl.create_default_context()
+        self._ca.configure_trust(context)
+        return context
+
+    def write_pem(self, path: Path) -> Path:
+        path.write_bytes(self.pem)
+        return path
