@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^/\s:@]*):\S+@", re.IGNORECASE)  # to the last @
+
+
+def without_credentials(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@`` in it replaced by ``****``."""
+    return _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:****@", text)
 
 
 def shown_path(path: Path) -> str:
@@ -23,7 +31,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{shown_path(self.path)}:{self.line}" if self.line else shown_path(self.path)
-        return f"{where}: {self.message}"
+        return f"{where}: {without_credentials(self.message)}"  # a message may quote the file; never its secrets
 
 
 class RecipeError(Exception):

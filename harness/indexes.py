@@ -103,6 +103,7 @@ class IndexHost:
             request_queue_size=64, timeout=30,
         )
         server.ssl_adapter = _TLSAdapter(*self.certificate)
+        server.expiration_interval = 0.1  # how often serve() looks up from its connections, so stop() is quick
         started: queue.Queue[BaseException | None] = queue.Queue()
 
         def run() -> None:

@@ -133,14 +133,13 @@ class Lab:
     def stop(self) -> None:
         if self.sandboxes is not None:
             self.sandboxes.stop()
-        stopping = [threading.Thread(target=host.stop) for host in self.hosts]  # each waits on its own threads
+        servers = [*self.hosts, *self.gateways.values()]
+        stopping = [threading.Thread(target=server.stop) for server in servers]  # each waits on its own threads
         for thread in stopping:
             thread.start()
         for thread in stopping:
             thread.join()
         self.hosts.clear()
-        for gateway in self.gateways.values():
-            gateway.stop()
         self._unreachable.close()
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)

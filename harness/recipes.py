@@ -180,6 +180,8 @@ class Recipe:
             for model in under:
                 plan = self.plan(name, model)
                 key = (model.interpreter, plan.script, plan.expect.model_dump_json(), plan.has_own_log)
+                if plan.expect.outcome == "rejected":
+                    key = ()  # nothing runs, under any model: one verdict stands for all
                 if key in distinct:
                     first = distinct[key]
                     distinct[key] = dataclasses.replace(first, same_as=(*first.same_as, model))

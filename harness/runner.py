@@ -79,8 +79,8 @@ def run(lab: Lab, plan: Plan, keep: bool = False) -> ScenarioRun:
     header = _header(plan, lab)
     missing = plan.missing_required()
     if missing:
-        rejection = (f"required variable {', '.join(missing)} has no value (optional: false, no default); "
-                     "Valohai doesn't create the execution")
+        rejection = (f"required variable {', '.join(missing)} has no value (optional: false, no default): "
+                     "Valohai requires one to create the execution")
         evidence = Evidence(None, rejection, "", {}, Counter(), [], [])
         return ScenarioRun(plan, header, f"{logs.HEADER_PREFIX}{rejection}\n", None, checks.judge(plan, evidence))
     prepared = prepare(lab, plan)

@@ -73,3 +73,16 @@ def test_wrong_provenance_names_what_was_installed(tmp_path, lab):
     )
     run = runner.run(lab, recipes.load(folder).plan("name-squatted-on-pypi"))
     assert failures(run) == ["FAIL  installs my-private-package 1.0.0 from private — got 99.0.0 from squatter"]
+
+
+def test_a_url_where_a_role_belongs_is_rejected_without_repeating_its_token(tmp_path):
+    token = "cmVmdGtuOjAxOjE3OTk5OTk5OTk6ZmFrZWZha2VmYWtl"
+    url = f"https://valohai-ci:{token}@acme.jfrog.io/artifactory/api/pypi/pypi-virtual/simple"
+    folder = changed_copy(
+        tmp_path, "use-in-executions", "scenarios.yaml",
+        "PRIVATE_PYPI_INDEX_URL: virtual\n", f"PRIVATE_PYPI_INDEX_URL: {url}\n",
+    )
+    with pytest.raises(RecipeError) as caught:
+        recipes.load(folder)
+    assert token not in str(caught.value)
+    assert "this looks like a URL; scenarios name an index role instead" in str(caught.value)
