@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # mkdocs-macros loads this file by path; the harness sits beside it
     sys.path.insert(0, str(ROOT))
 
-from harness import fidelity, images, models, recipes
-from harness.logs import REWRITES, split_header
-from harness.topology import ROLES
+from harness import fidelity, images, models, recipes, topology, vendors  # noqa: E402
+from harness.logs import REWRITES, split_header  # noqa: E402
+from harness.topology import ROLES  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 MANIFEST = "rendered-recipes.json"
@@ -26,7 +26,7 @@ MANIFEST = "rendered-recipes.json"
 _LANGUAGE = {".yaml": "yaml", ".yml": "yaml", ".py": "python", ".txt": "text", ".toml": "toml", ".cfg": "ini"}
 _LOUD_LINE = re.compile(r"^(ERROR|WARNING|curl: )")
 
-_rendered: dict[str, set[str]] = {"recipes": set(), "logs": set(), "fidelity": set()}
+_rendered: dict[str, set[str]] = {"recipes": set(), "logs": set(), "fidelity": set(), "cited": set()}
 
 
 def load_recipe(slug: str) -> recipes.Recipe:
@@ -139,6 +139,31 @@ def render_rewrites() -> str:
     return "\n".join(f"- **{r.name}**: {r.what}" for r in REWRITES)
 
 
+def render_citation(identifier: str, rule: bool = False) -> str:
+    """A link to the vendor's page for a documented behaviour; with ``rule``, the rule it states before it."""
+    try:
+        documented = vendors.entry(identifier)
+    except KeyError as exc:
+        raise ValueError(exc.args[0]) from None
+    link = f"[{documented.vendor}: {documented.title}]({documented.url})"
+    return f"{documented.rule} ({link})" if rule else link
+
+
+def render_registry() -> str:
+    followed = {i: [] for i in vendors.REGISTRY}
+    for host in topology.HOSTS:
+        for repo in host.repositories:
+            for identifier in repo.follows:
+                followed[identifier].append(f"{host.shown_as.split('//')[1]}{repo.path or '/'}")
+    rows = [
+        f"| {d.vendor} | {d.rule} | [{d.title}]({d.url}) | "
+        f"{'<br>'.join(sorted(set(followed[d.id]))) if d.emulated else 'stated, not emulated'} |"
+        for d in vendors.REGISTRY.values()
+    ]
+    return "\n".join(["| Vendor | What the documentation says | Source | Stand-ins that behave so |",
+                      "|---|---|---|---|", *rows])
+
+
 def render_not_emulated() -> str:
     return "\n".join(f"- {item}" for item in fidelity.NOT_EMULATED)
 
@@ -199,6 +224,17 @@ def define_env(env):
     def log_rewrites() -> str:
         _rendered["fidelity"].add("rewrites")
         return render_rewrites()
+
+    @env.macro
+    def cite(identifier: str, rule: bool = False) -> str:
+        """Cite what a vendor documents (harness/vendors.py); an unknown id fails the build."""
+        _rendered["cited"].add(identifier)
+        return render_citation(identifier, rule)
+
+    @env.macro
+    def vendor_registry() -> str:
+        _rendered["fidelity"].add("registry")
+        return render_registry()
 
     @env.macro
     def not_emulated() -> str:

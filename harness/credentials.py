@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import functools
 import hmac
-import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from urllib.parse import quote
 from harness.stubs.awscli import authorization_token
 
 CODEARTIFACT_DOMAIN = ("acme", "111122223333")  # domain, domain owner (the AWS account)
+# Passwords with characters RFC 3986 doesn't allow unencoded in a URL's user information, by label.
+SPECIAL_CHARACTERS = {"at-colon": "@:", "slash": "/", "hash": "#", "question": "?"}
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,10 @@ def fake_jfrog_token() -> str:
     return base64.b64encode(raw).decode().rstrip("=").replace("+", "A").replace("/", "B")
 
 
-def special_password() -> str:
-    """A fresh password with the characters that break URLs: ``@ : / #``, between random runs."""
-    runs = [secrets.token_hex(5) for _ in range(5)]
-    return f"{runs[0]}@{runs[1]}:{runs[2]}/{runs[3]}#{runs[4]}"
+def special_password(characters: str = "@:/#") -> str:
+    """A fresh password with each of ``characters`` between random runs, as some token generators make them."""
+    runs = [secrets.token_hex(5) for _ in range(len(characters) + 1)]
+    return runs[0] + "".join(c + run for c, run in zip(characters, runs[1:]))
 
 
 def fake_aws_keys() -> Credentials:
@@ -57,16 +58,16 @@ def session_credentials() -> dict[str, Credentials]:
     """One session's credentials by label; the topology says which repository accepts which."""
     aws = fake_aws_keys()
     lower = "abcdefghijklmnopqrstuvwxyz234567"
-    key = {"type": "service_account", "project_id": "acme-ml", "private_key_id": secrets.token_hex(20),
-           "client_email": "valohai-ci@acme-ml.iam.gserviceaccount.com"}
     return {
         "private": Credentials("valohai-ci", fake_jfrog_token()),
         "private-revoked": Credentials("valohai-ci", fake_jfrog_token()),
         "secondary": Credentials("ml-team-ci", fake_jfrog_token()),
         "special": Credentials("jane.doe@acme.com", special_password()),
+        **{f"special-{name}": Credentials("jane.doe@acme.com", special_password(chars))
+           for name, chars in SPECIAL_CHARACTERS.items()},
         "aws": aws,
         "codeartifact": Credentials("aws", authorization_token(aws.password, *CODEARTIFACT_DOMAIN)),
-        "artifact-registry": Credentials("_json_key_base64", base64.b64encode(json.dumps(key).encode()).decode()),
+        "artifact-registry": Credentials("oauth2accesstoken", "ya29." + secrets.token_urlsafe(90)),
         "azure-artifacts": Credentials("azure", _random(lower, 52)),
         "gitlab": Credentials("gitlab+deploy-token-1234567", "gldt-" + secrets.token_urlsafe(15).replace("-", "x")),
         "nexus": Credentials("valohai-ci", secrets.token_urlsafe(18)),

@@ -20,6 +20,7 @@ class Deviation:
     uv_images_only: bool = False
 
 
+UV_ROOTS = "/usr/local/share/harness/uv-builtin-roots.pem"  # stands in for the roots built into uv
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy",
                    "NO_PROXY", "no_proxy")
 
@@ -48,16 +49,17 @@ DEVIATIONS = (
     ),
     Deviation(
         "stand-in hosts",
-        "Private indexes are pypiserver stand-ins on 127.0.0.1, each on its own port, over HTTPS with "
-        "certificates from a CA made for the test session. The scenario's variables hold "
-        "https://user:token@127.0.0.1:PORT/… URLs.",
-        "Nothing may leave 127.0.0.1.",
-        shows="Logs name the host each stand-in stands for (see the rewrites below).",
+        "Private indexes are pypiserver stand-ins on 127.0.0.1, each on a port of its own, over HTTPS with a "
+        "certificate for the real host's name from a CA made for the test session. The scenario's variables "
+        "hold https://user:token@acme.jfrog.io:PORT/… URLs: the real name, and the stand-in's port.",
+        "Nothing may leave 127.0.0.1, and only root may listen on port 443.",
+        shows="Logs drop the port (see the rewrites below).",
     ),
     Deviation(
         "gateway",
         "A proxy tunnels pypi.org and files.pythonhosted.org to the stand-in PyPI and refuses every other "
-        "address outside 127.0.0.1.",
+        "address outside 127.0.0.1. The stand-ins' names, and the fictional company's own domain "
+        "(.acme.internal), go around it (NO_PROXY).",
         "pip and uv then reach pypi.org by its real name, as their default, with nothing configured; "
         "an attempt to go anywhere else fails the scenario.",
         variables=PROXY_VARIABLES,
@@ -65,25 +67,34 @@ DEVIATIONS = (
     ),
     Deviation(
         "certificate store",
-        "The execution sees this machine's /etc/ssl/certs plus the session CA at /etc/ssl/certs, mounted "
-        "for it alone.",
+        "The execution sees this machine's /etc/ssl/certs with the session CA added as a local certificate, "
+        "as update-ca-certificates adds one from /usr/local/share/ca-certificates; both are the image's own "
+        "copies, mounted for it alone.",
         "The session CA stands in for the public CAs that sign pypi.org's and the vendors' certificates.",
-        shows="Nothing, unless a recipe lists the store.",
+        shows="update-ca-certificates counts the session CA as already there: '1 added' for a step's own CA.",
     ),
     Deviation(
         "uv's roots",
-        "In uv's images, SSL_CERT_FILE names the certificate store's bundle, /etc/ssl/certs/ca-certificates.crt.",
-        "uv trusts the Mozilla roots built into it, not the system store, so the session CA must be named to it; "
-        "the bundle also holds this machine's roots, as uv's built-in list holds the public CAs.",
+        f"In uv's images, SSL_CERT_FILE names {UV_ROOTS}: this machine's public roots and the session CA. Not "
+        "when the step sets UV_SYSTEM_CERTS (or UV_NATIVE_TLS): uv then reads the image's store, as it would.",
+        "uv trusts the roots built into it, not the image's store; this file stands in for them. A step that "
+        "passes --system-certs on the command line instead is not emulated: SSL_CERT_FILE would win.",
         variables=("SSL_CERT_FILE",),
         shows="Nothing, unless a recipe prints it.",
         uv_images_only=True,
     ),
     Deviation(
+        "name resolution",
+        "The execution's /etc/nsswitch.conf looks host names up in /etc/hosts alone, and /etc/hosts gives "
+        "localhost and the stand-ins' names 127.0.0.1.",
+        "No lookup may leave the machine. A name that isn't there fails as an unknown name does in DNS.",
+        shows="A mistyped host name fails with [Errno -2] Name or service not known, as it would.",
+    ),
+    Deviation(
         "machine configuration",
-        "This machine's /etc/pip.conf and /etc/xdg/pip (and uv's, where they exist) are hidden from the "
-        "execution by empty mounts.",
-        "An image has no global pip configuration; this machine's would point pip at local mirrors.",
+        "This machine's /etc/pip.conf and /etc/xdg/pip, uv's configuration and the hooks of "
+        "update-ca-certificates (where they exist) are hidden from the execution by empty mounts.",
+        "An image has none of them; this machine's pip configuration would point pip at local mirrors.",
         shows="Nothing.",
     ),
 )
@@ -93,18 +104,16 @@ NOT_EMULATED = (
      "starts with the recipe's files in /valohai/repository."),
     ("The rest of the image: commands other than python, pip and uv (sh, bash, curl…) are this machine's "
      "(Debian 12), not the image's."),
-    "Name resolution: no real host name is looked up.",
     "How Valohai collects, timestamps and stores the log: here stdout and stderr are one stream.",
+    ("Valohai's /valohai folder at that path: recipes reach inputs and outputs through $VH_INPUTS_DIR and "
+     "$VH_OUTPUTS_DIR, which hold the sandbox's paths here and /valohai/... on Valohai."),
     ("Which value wins when a project variable and a step default name the same variable, and whether an "
      "inherited secret satisfies optional: false. Valohai doesn't document either, and no recipe relies on them."),
 )
 
 
-SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
-
-
 def added_variables(has_uv: bool) -> dict[str, str | None]:
-    """The variables deviations add to an execution of an image (with uv or not); values where fixed."""
+    """The variables deviations may add to an execution of an image (with uv or not); values where fixed."""
     names = {n for d in DEVIATIONS if has_uv or not d.uv_images_only for n in d.variables}
-    fixed = {"SSL_CERT_FILE": SYSTEM_BUNDLE}
+    fixed = {"SSL_CERT_FILE": UV_ROOTS}
     return {name: fixed.get(name) for name in sorted(names)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import queue
+import re
 import ssl
 import threading
 from collections import Counter
@@ -33,17 +34,34 @@ class IndexHostError(RuntimeError):
 
 @dataclass(frozen=True)
 class ServedRepository:
-    """How one repository is served: the wheel folders under its URL path, and who may read them."""
+    """How one repository is served: the wheel folders under its URL path, who may read them, how it answers."""
 
     path: str  # e.g. /artifactory/api/pypi/pypi-local (pip's index URL adds /simple)
     roots: tuple[Path, ...]
     readers: tuple[Credentials, ...] = ()  # empty: anonymous, like pypi.org
     simple: str = "simple"  # the index's last path segment; devpi calls it +simple
+    priority_roots: tuple[Path, ...] = ()  # a name found here is served from here alone
+    answers_401: bool = False  # wrong credentials get 401 (Artifactory), not pypiserver's 403
 
     def wsgi_app(self):
+        merged = self._pypiserver(self.roots)
+        if not self.priority_roots:
+            return merged
+        shadowing = self._pypiserver(self.priority_roots)
+        names = {_project_of(wheel) for root in self.priority_roots for wheel in root.glob("*.whl")}
+
+        def app(environ, start_response):
+            parts = environ.get("PATH_INFO", "").strip("/").split("/")
+            if len(parts) >= 2 and parts[0] == "simple" and _normalized(parts[1]) in names:
+                return shadowing(environ, start_response)
+            return merged(environ, start_response)
+
+        return app
+
+    def _pypiserver(self, roots: tuple[Path, ...]):
         # "simple-dir": list the folder on each request. The default caching backend starts an
         # inotify watcher per app when watchdog is installed; these folders never change anyway.
-        common = {"roots": [str(r) for r in self.roots], "disable_fallback": True, "backend_arg": "simple-dir"}
+        common = {"roots": [str(r) for r in roots], "disable_fallback": True, "backend_arg": "simple-dir"}
         if not self.readers:
             return pypiserver.app(authenticate=[], password_file=".", **common)
         return pypiserver.app(
@@ -51,6 +69,14 @@ class ServedRepository:
             auther=lambda user, password: any(c.accepts(user, password) for c in self.readers),
             **common,
         )
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _project_of(wheel: Path) -> str:
+    return _normalized(wheel.name.split("-")[0])
 
 
 class _TLSAdapter(BuiltinSSLAdapter):
@@ -72,7 +98,8 @@ class IndexHost:
 
     def __init__(self, name: str, shown_as: str, mounts: list[ServedRepository], certificate: tuple[Path, Path], port: int = 0):
         self.name = name
-        self.shown_as = shown_as  # the realistic origin the guide's logs show instead
+        self.shown_as = shown_as  # the real origin it stands for; executions reach it by that name and the port
+        self.hostname = shown_as.split("://", 1)[1]
         self.mounts = {mount.path: mount for mount in mounts}
         self.certificate = certificate  # (certificate chain, private key) files
         self.requested_port = port
@@ -90,12 +117,13 @@ class IndexHost:
 
     @property
     def origin(self) -> str:
+        """Where the harness itself reaches it (its certificate also names 127.0.0.1)."""
         return f"https://127.0.0.1:{self.port}"
 
     def url(self, path: str, userinfo: str = "") -> str:
-        """The index URL of the repository at ``path``; ``userinfo`` is ``user:password`` as the URL holds it."""
+        """The index URL an execution uses: the real name, which its /etc/hosts resolves to 127.0.0.1, and the port."""
         at = f"{userinfo}@" if userinfo else ""
-        return f"https://{at}127.0.0.1:{self.port}{path}/{self.mounts[path].simple}"
+        return f"https://{at}{self.hostname}:{self.port}{path}/{self.mounts[path].simple}"
 
     def start(self) -> IndexHost:
         server = cheroot.wsgi.Server(
@@ -143,19 +171,19 @@ class IndexHost:
     def _dispatch(self, environ, start_response):
         """Route to the repository mounted at the path; answer bad credentials as Artifactory does."""
 
-        def respond(status: str, headers, exc_info=None):
-            code = int(status.split()[0])
-            if code in (401, 403):  # pypiserver says 403 to wrong credentials; Artifactory says 401
-                code, status = 401, "401 Unauthorized"
-                headers = [h for h in headers if h[0].lower() != "www-authenticate"]
-                headers.append(("WWW-Authenticate", 'Basic realm="Artifactory Realm"'))
-            with self._lock:
-                self.statuses[code] += 1
-            return start_response(status, headers, exc_info)
-
         path = environ.get("PATH_INFO", "")
         for prefix, app in self._apps.items():
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                answers_401 = self.mounts[prefix].answers_401
+
+                def respond(status: str, headers, exc_info=None):
+                    code = int(status.split()[0])
+                    if code == 403 and answers_401:  # pypiserver says 403 to wrong credentials; Artifactory 401
+                        code, status = 401, "401 Unauthorized"
+                        headers = [*headers, ("WWW-Authenticate", 'Basic realm="pypi"')]
+                    self._count(code)
+                    return start_response(status, headers, exc_info)
+
                 environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix.rstrip("/")
                 rest = path[len(prefix.rstrip("/")) :]
                 simple = f"/{self.mounts[prefix].simple}"
@@ -164,5 +192,10 @@ class IndexHost:
                 environ["PATH_INFO"] = rest
                 environ["wsgi.url_scheme"] = "https"
                 return app(environ, respond)
-        respond("404 Not Found", [("Content-Type", "text/plain")])
+        self._count(404)
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [f"No repository at {path}\n".encode()]
+
+    def _count(self, status: int) -> None:
+        with self._lock:
+            self.statuses[status] += 1

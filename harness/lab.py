@@ -8,10 +8,7 @@ Artifactory virtual repository's PyPI remote then serves too.
 
 from __future__ import annotations
 
-import fnmatch
-import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -24,18 +21,19 @@ from uv import find_uv_bin
 
 from harness import catalogue, topology
 from harness.credentials import Credentials, Secrets, session_credentials
+from harness.faults import FailingHost
 from harness.gateway import PUBLIC_NAMES, Gateway
 from harness.indexes import IndexHost, IndexHostError, ServedRepository
 from harness.janitor import janitor
-from harness.sandbox import SCRATCH, ImageTemplate, Mount, SandboxPool
-from harness.tls import SESSION_CA_NAME, SessionCA
+from harness.sandbox import LOCAL_CERTIFICATES, SCRATCH, ImageTemplate, Mount, SandboxPool
+from harness.tls import COMPANY_CA_ORGANIZATION, SESSION_CA_NAME, SessionCA
 from harness.topology import PUBLIC, Role
 from harness.wheels import build_package_set
 
 SYSTEM_CERTS = Path("/etc/ssl/certs")
 SYSTEM_BUNDLE = "ca-certificates.crt"
 # This machine's pip and uv configuration, which no image has: hidden from every execution.
-MACHINE_CONFIGURATION = ("/etc/pip.conf", "/etc/xdg/pip", "/etc/xdg/uv", "/etc/uv")
+MACHINE_CONFIGURATION = ("/etc/pip.conf", "/etc/xdg/pip", "/etc/xdg/uv", "/etc/uv", "/etc/ca-certificates/update.d")
 
 
 @dataclass(frozen=True)
@@ -43,8 +41,8 @@ class World:
     """The index hosts one scenario sees, and the way out to its PyPI."""
 
     hosts: dict[str, IndexHost]
+    failing: dict[str, FailingHost]
     gateway: Gateway
-    unreachable_port: int
     credentials: dict[str, Credentials]
     squatter: bool
 
@@ -56,15 +54,15 @@ class World:
         if role.form == "password":
             return creds.password
         host = topology.host(role.host)
-        if host.real_name:
-            return f"{host.shown_as}{role.path}/simple"
-        if host.refuses:
-            at = f"{creds.userinfo()}@" if creds else ""
-            return f"https://{at}127.0.0.1:{self.unreachable_port}{role.path}/simple"
-        index = self.hosts[role.host]
-        if role.form == "raw-url":
-            return index.url(role.path, f"{creds.username}:{creds.password}")
-        url = index.url(role.path, creds.userinfo() if creds else "")
+        userinfo = "" if creds is None else (
+            f"{creds.username}:{creds.password}" if role.form == "raw-url" else creds.userinfo()
+        )
+        if host.served:
+            index = self.hosts[role.host]
+            url = index.url(role.path, userinfo)
+        else:
+            origin = f"{host.hostname}:{self.failing[host.name].port}" if host.failure else host.hostname
+            url = f"https://{userinfo + '@' if userinfo else ''}{origin}{role.path}/simple"
         return f"acme={url}" if role.form == "named-url" else url
 
 
@@ -81,27 +79,28 @@ class Lab:
         self.pip_version = metadata.version("pip")
         self.uv_version = metadata.version("uv")
         self.ca = SessionCA()
+        self.company_ca = SessionCA(COMPANY_CA_ORGANIZATION)
         self.hosts: list[IndexHost] = []
         self.gateways: dict[bool, Gateway] = {}
         self.sandboxes: SandboxPool | None = None
         self.template: ImageTemplate | None = None
         self._worlds: dict[bool, World] = {}
-        self._unreachable = socket.socket()  # bound, never listening: connections are refused
+        self.failing = {h.name: FailingHost(h.failure) for h in topology.HOSTS if h.failure}
 
     def start(self) -> Lab:
         try:
             self.template = self._image_template()
             self.sandboxes = SandboxPool(self.template).start()
             sets = {s.name: build_package_set(s, self.workdir / "wheels" / s.name) for s in catalogue.PACKAGE_SETS}
-            self._unreachable.bind(("127.0.0.1", 0))
+            for failing in self.failing.values():
+                failing.start()
             shared = {h.name: self._start(h, sets, squatter=False) for h in topology.HOSTS
-                      if not h.per_world and not h.refuses}
+                      if h.served and not h.per_world}
             for squatter in (False, True):
-                hosts = shared | {h.name: self._start(h, sets, squatter) for h in topology.HOSTS if h.per_world}
+                hosts = shared | {h.name: self._start(h, sets, squatter) for h in topology.HOSTS
+                                  if h.served and h.per_world}
                 gateway = self.gateways[squatter] = Gateway(hosts["pypi"].port).start()
-                self._worlds[squatter] = World(
-                    hosts, gateway, self._unreachable.getsockname()[1], self.credentials, squatter
-                )
+                self._worlds[squatter] = World(hosts, self.failing, gateway, self.credentials, squatter)
         except Exception:
             self.stop()
             raise
@@ -114,11 +113,11 @@ class Lab:
                 raise IndexHostError(f"index host {host.name} ({host.shown_as}) stopped answering during the session")
         return world
 
-    def shown_origins(self) -> dict[str, str]:
-        """Local origin (``https://127.0.0.1:PORT``) → the realistic origin logs show instead."""
-        shown = {host.origin: host.shown_as for host in self.hosts if host.is_running()}
-        shown[f"https://127.0.0.1:{self._unreachable.getsockname()[1]}"] = topology.host("unreachable").shown_as
-        return shown
+    def ports(self) -> dict[int, str]:
+        """Each stand-in's port → the host name it stands for, which logs show without the port."""
+        ports = {host.port: host.hostname for host in self.hosts if host.is_running()}
+        ports |= {failing.port: topology.host(name).hostname for name, failing in self.failing.items()}
+        return ports
 
     def statuses(self) -> Counter[int]:
         """HTTP statuses every index host has answered so far."""
@@ -133,14 +132,13 @@ class Lab:
     def stop(self) -> None:
         if self.sandboxes is not None:
             self.sandboxes.stop()
-        servers = [*self.hosts, *self.gateways.values()]
+        servers = [*self.hosts, *self.gateways.values(), *self.failing.values()]
         stopping = [threading.Thread(target=server.stop) for server in servers]  # each waits on its own threads
         for thread in stopping:
             thread.start()
         for thread in stopping:
             thread.join()
         self.hosts.clear()
-        self._unreachable.close()
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
             janitor.forget_path(str(self.workdir))
@@ -153,34 +151,33 @@ class Lab:
 
     def _start(self, host: topology.Host, sets: dict[str, Path], squatter: bool) -> IndexHost:
         public = ("pypi", "squatter") if squatter else ("pypi",)
-        served = []
-        for repo in host.repositories:
-            roots = []
-            for name in repo.serves:
-                if name != PUBLIC:
-                    roots.append(sets[name])
-                elif repo.public_excludes:
-                    roots.append(self._excluding(public, repo.public_excludes, sets))
-                else:
-                    roots += [sets[n] for n in public]
-            served.append(ServedRepository(repo.path, tuple(roots), tuple(self.credentials[r] for r in repo.readers),
-                                           repo.simple))
-        names = PUBLIC_NAMES if host.real_name else ()
+        expand = lambda names: tuple(sets[n] for name in names for n in (public if name == PUBLIC else (name,)))  # noqa: E731
+        served = [
+            ServedRepository(
+                repo.path, expand(repo.serves), tuple(self.credentials[r] for r in repo.readers), repo.simple,
+                priority_roots=expand(repo.priority), answers_401=repo.answers_401_to_wrong_credentials,
+            )
+            for repo in host.repositories
+        ]
         name = host.name if not squatter else f"{host.name}-with-squatter"
-        index = IndexHost(name, host.shown_as, served, self.ca.issue(self.workdir / "tls", name, *names))
+        index = IndexHost(name, host.shown_as, served, self._certificate(host, name))
         self.hosts.append(index.start())
         return index
 
-    def _excluding(self, public: tuple[str, ...], patterns: tuple[str, ...], sets: dict[str, Path]) -> Path:
-        """The public wheels a PyPI remote with those exclude ``patterns`` still serves."""
-        target = self.workdir / "wheels" / ("remote-excluding-" + "-".join(public))
-        if not target.exists():
-            target.mkdir()
-            for wheel in (w for name in public for w in sets[name].glob("*.whl")):
-                project = wheel.name.split("-")[0].replace("_", "-")
-                if not any(fnmatch.fnmatch(project, pattern) for pattern in patterns):
-                    os.link(wheel, target / wheel.name)
-        return target
+    def _certificate(self, host: topology.Host, name: str) -> tuple[Path, Path]:
+        folder = self.workdir / "tls"
+        if host.reached == "gateway":
+            return self.ca.issue(folder, name, *PUBLIC_NAMES)
+        if host.certificate == "company":
+            return self.company_ca.issue(folder, name, host.hostname)
+        if host.certificate == "wrong-name":
+            return self.ca.issue(folder, name, topology.WRONG_CERTIFICATE_NAME)
+        return self.ca.issue(folder, name, host.hostname, expired=host.certificate == "expired")
+
+    def input_file(self, kind: str) -> tuple[str, bytes]:
+        """A file a scenario hands the execution as a Valohai input (``topology.INPUT_FILES``): name, content."""
+        content = {"company-ca": self.company_ca.pem}[kind]
+        return topology.INPUT_FILES[kind][0], content
 
     def _image_template(self) -> ImageTemplate:
         """The image's /usr/local with the pinned pip, and a system certificate store that trusts the session CA."""
@@ -193,17 +190,21 @@ class Lab:
         if not (SYSTEM_CERTS / SYSTEM_BUNDLE).is_file():
             raise IndexHostError(f"the emulated images need a Debian certificate store at {SYSTEM_CERTS}: "
                                  "apt-get install ca-certificates")
+        # The session CA as a local certificate, the way update-ca-certificates installs one: a file in
+        # /usr/local/share/ca-certificates, a link to it in /etc/ssl/certs, and the PEM at the bundle's end.
         shutil.copytree(SYSTEM_CERTS, certs, symlinks=True)
         (certs / SYSTEM_BUNDLE).unlink()  # a link in some stores: write our own copy
         (certs / SYSTEM_BUNDLE).write_bytes((SYSTEM_CERTS / SYSTEM_BUNDLE).read_bytes() + self.ca.pem)
-        pem = self.ca.write_pem(certs / f"{SESSION_CA_NAME}.pem")
-        hashed = subprocess.run(["openssl", "x509", "-subject_hash", "-noout", "-in", str(pem)],
+        local = self.ca.write_pem(self.workdir / f"{SESSION_CA_NAME}.crt")
+        (certs / f"{SESSION_CA_NAME}.pem").symlink_to(f"{LOCAL_CERTIFICATES}/{local.name}")
+        hashed = subprocess.run(["openssl", "x509", "-subject_hash", "-noout", "-in", str(local)],
                                 capture_output=True, text=True, check=False).stdout.strip()
         if hashed:  # what update-ca-certificates links, for lookups by directory
-            (certs / f"{hashed}.0").symlink_to(pem.name)
+            (certs / f"{hashed}.0").symlink_to(f"{SESSION_CA_NAME}.pem")
         empty_file, empty_dir = self.workdir / "empty-file", self.workdir / "empty-folder"
         empty_file.touch()
         empty_dir.mkdir()
         hidden = tuple(Mount(p, source=empty_dir if Path(p).is_dir() else empty_file)
                        for p in MACHINE_CONFIGURATION if Path(p).exists())
-        return ImageTemplate.make(self.workdir / "image", pinned, certs, Path(find_uv_bin()), hidden)
+        return ImageTemplate.make(self.workdir / "image", pinned, certs, local, Path(find_uv_bin()), hidden,
+                                  topology.resolved_names())

@@ -23,7 +23,7 @@ from harness.errors import Problem, RecipeError
 from harness.images import HOW_TO_ADD, SUPPORTED, Image, image
 from harness.lint import RULES
 from harness.models import ExecutionModel
-from harness.topology import ROLES
+from harness.topology import INPUT_FILES, ROLES
 from harness.yamlsource import YamlSource
 
 SCENARIO_FILE = "scenarios.yaml"
@@ -69,6 +69,7 @@ class Scenario(_Strict):
     groups: dict[str, dict[str, str]] = {}  # organization variable groups: group ID -> {variable: role}
     variables: dict[str, str] = {}  # project variables: variable -> role
     overrides: dict[str, str] = {}  # values given when creating the execution
+    inputs: dict[str, str] = {}  # Valohai inputs: the step's input name -> a file the harness makes (INPUT_FILES)
     squatter_on_pypi: bool = Field(default=False, alias="squatter-on-pypi")
     time_limit: float = Field(default=DEFAULT_TIME_LIMIT, alias="time-limit", gt=0, le=600)
     expect: Expect
@@ -319,6 +320,13 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
         for var in scenario.overrides:
             if not _VARIABLE.match(var):
                 problems.append(problem((*at, "overrides", var), f"'{var}' is not a valid variable name"))
+        for name, kind in scenario.inputs.items():
+            if name not in step.inputs:
+                problems.append(problem((*at, "inputs", name), f"step '{step.name}' has no input '{name}' "
+                                        f"(inputs: {', '.join(step.inputs) or 'none'})"))
+            if kind not in INPUT_FILES:
+                problems.append(problem((*at, "inputs", name), f"unknown input file '{kind}'"
+                                        f"{_did_you_mean(kind, list(INPUT_FILES))}"))
         missing = missing_required(step, set(scenario.supplied()))
         if scenario.expect.outcome == "rejected":
             if not missing:

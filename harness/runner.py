@@ -21,9 +21,10 @@ from harness.lab import Lab, World
 from harness.lint import lint_file
 from harness.recipes import Plan, Recipe
 from harness.sandbox import Sandbox
-from harness.topology import ROLES
+from harness.topology import NO_PROXY_DOMAIN, ROLES, resolved_names
 
-_LOOPBACK = "127.0.0.1,localhost,::1"
+# What executions reach without the gateway: loopback, the stand-ins by name, the company's own domain.
+_DIRECT = ",".join(["127.0.0.1", "localhost", "::1", *resolved_names(), NO_PROXY_DOMAIN])
 
 
 @dataclass
@@ -69,6 +70,8 @@ def prepare(lab: Lab, plan: Plan) -> Prepared:
     box = lab.sandboxes.take().fill(plan.recipe.folder, plan.recipe.files())
     if plan.image.has_uv:
         box.add_uv(lab.template)
+    for name, kind in plan.scenario.inputs.items():
+        box.add_input(name, *lab.input_file(kind))
     env = execution_environment(plan, world, box)
     argv = execution.isolated(plan.model.argv(plan.script), box.mounts(lab.template), box.repository)
     return Prepared(box, env, argv, plan.scenario.time_limit)
@@ -110,7 +113,7 @@ def run(lab: Lab, plan: Plan, keep: bool = False) -> ScenarioRun:
 def shown_log(lab: Lab, box: Sandbox, output: str) -> str:
     """What an execution printed, as the guide shows it: secrets masked, addresses and paths the image's."""
     paths = logs.sandbox_paths(str(box.image), str(lab.template.uv.parent))
-    return logs.realistic(logs.mask(output, lab.secrets), lab.shown_origins(), paths)
+    return logs.realistic(logs.mask(output, lab.secrets), lab.ports(), paths)
 
 
 def lint_verdicts(recipe: Recipe) -> list[Verdict]:
@@ -147,13 +150,13 @@ def execution_environment(plan: Plan, world: World, box: Sandbox) -> dict[str, s
     scenario = plan.scenario
     env = box.environment(plan.image)
     env.update(box.valohai_variables())
-    added = fidelity.added_variables(plan.image.has_uv)
     env.update({name: world.gateway.url for name in PROXY_VARIABLES if "no" not in name.lower()})
-    env.update({"NO_PROXY": _LOOPBACK, "no_proxy": _LOOPBACK})
-    env.update({name: value for name, value in added.items() if value is not None})
+    env.update({"NO_PROXY": _DIRECT, "no_proxy": _DIRECT})
     env.update({n: v.default for n, v in valohai.declared_variables(plan.step).items() if v.default is not None})
     env.update({var: world.value(ROLES[role]) for var, role in scenario.supplied().items()})
     env.update(scenario.overrides)
+    if plan.image.has_uv and not (env.get("UV_SYSTEM_CERTS") or env.get("UV_NATIVE_TLS")):
+        env.setdefault("SSL_CERT_FILE", fidelity.UV_ROOTS)  # uv's built-in roots, where uv would use them
     return env
 
 

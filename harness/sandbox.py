@@ -31,10 +31,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.fidelity import UV_ROOTS
 from harness.images import Image
 from harness.janitor import janitor
 
 PYTHON = f"python{sys.version_info.major}.{sys.version_info.minor}"
+LOCAL_CERTIFICATES = "/usr/local/share/ca-certificates"  # where update-ca-certificates finds a site's own CAs
+CA_CONFIGURATION = Path("/etc/ca-certificates.conf")
 PROJECT_ID = "0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
 # Labs and sandboxes live in memory where the machine has it (TMPDIR, if set, wins): folders and links
 # are 30 times faster to make on tmpfs than on this machine's /tmp.
@@ -42,6 +45,20 @@ SCRATCH = Path(
     os.environ.get("TMPDIR")
     or next((p for p in ("/dev/shm", "/var/tmp") if os.access(p, os.W_OK)), tempfile.gettempdir())
 )
+# Debian's /etc/nsswitch.conf, with "hosts: files" instead of "hosts: files dns".
+NSSWITCH = """passwd:         files
+group:          files
+shadow:         files
+gshadow:        files
+hosts:          files
+networks:       files
+protocols:      db files
+services:       db files
+ethers:         db files
+rpc:            db files
+netgroup:       nis
+"""
+HOSTS = "127.0.0.1\tlocalhost {names}\n::1\tlocalhost ip6-localhost ip6-loopback\n"
 # The console script pip's wheel installs, as the image has it.
 _PIP_SCRIPT = """#!{python}
 # -*- coding: utf-8 -*-
@@ -80,7 +97,8 @@ class ImageTemplate:
     hidden: tuple[Mount, ...]  # empty mounts over this machine's pip and uv configuration
 
     @classmethod
-    def make(cls, root: Path, pinned_pip: Path, certs: Path, uv: Path, hidden: tuple[Mount, ...]) -> ImageTemplate:
+    def make(cls, root: Path, pinned_pip: Path, certs: Path, local_ca: Path, uv: Path, hidden: tuple[Mount, ...],
+             resolved: list[str]) -> ImageTemplate:
         """The local interpreter as a system install, as ``make install`` lays it out, with ``pinned_pip``."""
         prefix = root / "usr" / "local"
         stdlib = Path(sysconfig.get_path("stdlib", vars={"installed_base": sys.base_prefix}))
@@ -98,9 +116,20 @@ class ImageTemplate:
             (prefix / "bin" / alias).symlink_to(PYTHON)
         for folder in ("root", "valohai/repository", "valohai/inputs", "valohai/outputs", "valohai/config", "etc/ssl"):
             (root / folder).mkdir(parents=True)
+        # Host names resolve through /etc/hosts alone, which gives the stand-ins' names 127.0.0.1: a name
+        # that isn't there fails as an unknown name does, and no lookup ever leaves the machine.
+        (root / "etc" / "nsswitch.conf").write_text(NSSWITCH)
+        (root / "etc" / "hosts").write_text(HOSTS.format(names=" ".join(resolved)))
         (root / "tmp").mkdir(mode=0o1777)
         (root / "tmp").chmod(0o1777)
         shutil.copytree(certs, root / "etc" / "ssl" / "certs", symlinks=True)
+        (root / LOCAL_CERTIFICATES.lstrip("/")).mkdir(parents=True)
+        shutil.copy2(local_ca, root / LOCAL_CERTIFICATES.lstrip("/"))
+        uv_roots = root / UV_ROOTS.lstrip("/")  # fidelity: "uv's roots"
+        uv_roots.parent.mkdir(parents=True)
+        uv_roots.write_bytes((certs / "ca-certificates.crt").read_bytes())
+        if CA_CONFIGURATION.is_file():  # update-ca-certificates reads it, and may write it
+            shutil.copy2(CA_CONFIGURATION, root / "etc" / CA_CONFIGURATION.name)
         return cls(root, uv, hidden)
 
 
@@ -161,6 +190,12 @@ class Sandbox:
             shutil.copy2(file, target)
         return self
 
+    def add_input(self, name: str, filename: str, content: bytes) -> None:
+        """A file where Valohai downloads an input: /valohai/inputs/<input name>/<file name>."""
+        folder = self.layer / "valohai" / "inputs" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / filename).write_bytes(content)
+
     def add_uv(self, template: ImageTemplate) -> None:
         """uv's images copy uv and uvx into /usr/local/bin."""
         for name in ("uv", "uvx"):
@@ -173,7 +208,14 @@ class Sandbox:
         mounts = [
             Mount(str(self.image), lower=template.root, upper=self.layer, work=self.root / "layer" / "work"),
             Mount("/etc/ssl/certs", source=self.image / "etc" / "ssl" / "certs"),
+            Mount("/etc/nsswitch.conf", source=self.image / "etc" / "nsswitch.conf"),
+            Mount("/etc/hosts", source=self.image / "etc" / "hosts"),
         ]
+        # Where update-ca-certificates reads local certificates, and its configuration: the image's own.
+        if Path("/usr/local/share").is_dir():
+            mounts.append(Mount("/usr/local/share", source=self.image / "usr" / "local" / "share"))
+        if CA_CONFIGURATION.is_file():
+            mounts.append(Mount(str(CA_CONFIGURATION), source=self.image / "etc" / CA_CONFIGURATION.name))
         if not self.root.is_relative_to("/tmp"):  # else hiding /tmp would hide the sandbox itself
             mounts.append(Mount("/tmp", source=self.image / "tmp"))
         return [*mounts, *template.hidden]

@@ -1,18 +1,22 @@
 """The session's certificate authority, made with trustme, and the server certificates it signs.
 
-It stands in for the public CAs that sign pypi.org's and the vendors' real
-certificates: the emulated image trusts it through its system store (see
-``sandbox``), as a real image trusts theirs.
+The session CA stands in for the public CAs that sign pypi.org's and the
+vendors' real certificates: the emulated image trusts it through its system
+store (see ``sandbox``), as a real image trusts theirs. A second one, the
+company's, signs a self-hosted Artifactory's certificate, and no image trusts it
+until a recipe says so.
 """
 
 from __future__ import annotations
 
+import datetime
 import ssl
 from pathlib import Path
 
 import trustme
 
 SESSION_CA_NAME = "harness-session-ca"
+COMPANY_CA_ORGANIZATION = "Acme Corp internal CA"
 
 
 class SessionCA:
@@ -23,10 +27,14 @@ class SessionCA:
     def pem(self) -> bytes:
         return self._ca.cert_pem.bytes()
 
-    def issue(self, folder: Path, name: str, *hosts: str) -> tuple[Path, Path]:
-        """Certificate chain and key files for a server known as ``hosts`` and 127.0.0.1."""
+    def issue(self, folder: Path, name: str, *hosts: str, expired: bool = False) -> tuple[Path, Path]:
+        """Certificate chain and key files for a server known as ``hosts`` and 127.0.0.1 (for the harness)."""
         folder.mkdir(parents=True, exist_ok=True)
-        leaf = self._ca.issue_cert(*hosts, "127.0.0.1", key_type=trustme.KeyType.ECDSA)
+        validity = {}
+        if expired:  # a year's certificate that ran out last week
+            now = datetime.datetime.now(datetime.timezone.utc)
+            validity = {"not_before": now - datetime.timedelta(days=372), "not_after": now - datetime.timedelta(days=7)}
+        leaf = self._ca.issue_cert(*hosts, "127.0.0.1", key_type=trustme.KeyType.ECDSA, **validity)
         chain, key = folder / f"{name}.pem", folder / f"{name}.key"
         chain.write_bytes(b"".join(pem.bytes() for pem in leaf.cert_chain_pems))
         leaf.private_key_pem.write_to_path(str(key))

@@ -14,39 +14,68 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from harness.credentials import SPECIAL_CHARACTERS
+from harness.faults import Failure
+
 PUBLIC = "<public>"  # the public package sets of the scenario's world (see module docstring)
 
 
 @dataclass(frozen=True)
 class Repository:
-    """One repository on a host: a URL path, what it serves, and whose credentials it accepts."""
+    """One repository on a host: a URL path, what it serves, whose credentials it accepts, and how it behaves.
+
+    Every behaviour beyond serving files is one a vendor documents: ``follows``
+    names entries of ``vendors.REGISTRY``, and a test checks they exist.
+    """
 
     path: str  # e.g. /artifactory/api/pypi/pypi-local; pip's index URL adds /simple
     serves: tuple[str, ...]  # catalogue package sets, or PUBLIC
     readers: tuple[str, ...] = ()  # credential labels (credentials.session_credentials); empty: anonymous
+    follows: tuple[str, ...] = ()  # vendors.REGISTRY ids
+    priority: tuple[str, ...] = ()  # sets whose names shadow the others' (Priority Resolution, forwarding)
     simple: str = "simple"  # the index's last path segment; devpi calls it +simple
     description: str = ""
-    public_excludes: tuple[str, ...] = ()  # name patterns its PyPI remote does not serve
 
     @property
     def per_world(self) -> bool:
         return PUBLIC in self.serves
 
+    @property
+    def answers_401_to_wrong_credentials(self) -> bool:
+        return "jfrog-401" in self.follows
+
 
 @dataclass(frozen=True)
 class Host:
-    """A real host the guide names, served on 127.0.0.1 by a stand-in (or, if ``refuses``, by nothing)."""
+    """A real host the guide names, and how an execution reaches its stand-in.
+
+    ``address``: its stand-in's https://127.0.0.1:PORT, which logs show as ``shown_as``;
+    ``gateway``: its real name, through the gateway (pypi.org); ``unknown-name``: a name that
+    doesn't resolve, so nothing is reached. A host with a ``failure`` is a ``faults.FailingHost``.
+    """
 
     name: str
     title: str
     shown_as: str  # the origin the guide's logs show
     repositories: tuple[Repository, ...] = ()
-    real_name: bool = False  # reached under its real name through the gateway (pypi.org), not by address
-    refuses: bool = False  # nothing listens: connections are refused
+    reached: Literal["address", "gateway", "unknown-name"] = "address"
+    failure: Failure | None = None
+    # Who signed its certificate: the session CA (trusted, like a public CA), the company's own CA (trusted by
+    # no image), the session CA for another host name, or the session CA for a period that has ended.
+    certificate: Literal["session", "company", "wrong-name", "expired"] = "session"
 
     @property
     def per_world(self) -> bool:
         return any(r.per_world for r in self.repositories)
+
+    @property
+    def served(self) -> bool:
+        """Whether an index stand-in serves it."""
+        return self.failure is None and self.reached != "unknown-name"
+
+    @property
+    def hostname(self) -> str:
+        return self.shown_as.split("://", 1)[1]
 
     def repository(self, path: str) -> Repository:
         return next(r for r in self.repositories if r.path == path)
@@ -54,51 +83,91 @@ class Host:
 
 LOCAL = "/artifactory/api/pypi/pypi-local"
 VIRTUAL = "/artifactory/api/pypi/pypi-virtual"
-# A virtual repository whose PyPI remote has Artifactory's "Excludes Pattern" set to the private names
-EXCLUDING = "/artifactory/api/pypi/pypi-virtual-excludes"
-PRIVATE_NAME_PATTERNS = ("my-*", "package-from-*")
+PRIORITY_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-priority"
+ALL_VIRTUAL = "/artifactory/api/pypi/ml-virtual"
 SECONDARY = "/artifactory/api/pypi/ml-local"
 CODEARTIFACT = "/pypi/ml-packages"
+AZURE_PROJECT_FEED = "/acme/ml/_packaging/ml-packages/pypi"
+AZURE_ORGANIZATION_FEED = "/acme/_packaging/ml-packages/pypi"
 
-_ARTIFACTORY_READERS = ("private", "special")
+_ARTIFACTORY_READERS = ("private", "special", *(f"special-{name}" for name in SPECIAL_CHARACTERS))
+SELF_HOSTED = "https://artifactory.acme.internal"
+NO_PROXY_DOMAIN = ".acme.internal"  # the company's own domain: executions reach it directly, not through the gateway
+_JFROG = ("jfrog-pypi-index-url", "jfrog-token-as-password", "jfrog-401")
 
 HOSTS = (
     Host("artifactory", "JFrog Artifactory", "https://acme.jfrog.io", (
-        Repository(LOCAL, ("private",), _ARTIFACTORY_READERS, description="a local repository: your packages only"),
-        Repository(VIRTUAL, ("private", PUBLIC), _ARTIFACTORY_READERS,
+        Repository(LOCAL, ("private",), _ARTIFACTORY_READERS, _JFROG,
+                   description="a local repository: your packages only"),
+        Repository(VIRTUAL, ("private", PUBLIC), _ARTIFACTORY_READERS, (*_JFROG, "jfrog-virtual-merges-metadata"),
                    description="a virtual repository: the local one and a remote that proxies PyPI"),
-        Repository(EXCLUDING, ("private", PUBLIC), _ARTIFACTORY_READERS,
-                   description="a virtual repository whose PyPI remote excludes " + ", ".join(PRIVATE_NAME_PATTERNS),
-                   public_excludes=PRIVATE_NAME_PATTERNS),
+        Repository(PRIORITY_VIRTUAL, ("private", PUBLIC), _ARTIFACTORY_READERS,
+                   (*_JFROG, "jfrog-virtual-merges-metadata", "jfrog-priority-resolution"), priority=("private",),
+                   description="the same virtual repository, with Priority Resolution set on the local one"),
+        Repository(ALL_VIRTUAL, ("private", "secondary", PUBLIC), _ARTIFACTORY_READERS,
+                   (*_JFROG, "jfrog-virtual-merges-metadata"),
+                   description="a virtual repository over both teams' local repositories and the PyPI remote"),
     )),
     Host("secondary", "JFrog Artifactory (another team's)", "https://acme-ml.jfrog.io", (
-        Repository(SECONDARY, ("secondary",), ("secondary",), description="another team's local repository"),
+        Repository(SECONDARY, ("secondary",), ("secondary",), _JFROG, description="another team's local repository"),
     )),
     Host("codeartifact", "AWS CodeArtifact", "https://acme-111122223333.d.codeartifact.eu-west-1.amazonaws.com", (
-        Repository(CODEARTIFACT, ("private",), ("codeartifact",)),
+        Repository(CODEARTIFACT, ("private",), ("codeartifact",), ("codeartifact-pip", "codeartifact-external-connection"),
+                   description="a repository without an external connection to PyPI"),
     )),
     Host("artifact-registry", "Google Artifact Registry", "https://europe-west1-python.pkg.dev", (
-        Repository("/acme-ml/ml-packages", ("private",), ("artifact-registry",)),
+        Repository("/acme-ml/ml-packages", ("private",), ("artifact-registry",),
+                   ("artifact-registry-url", "artifact-registry-access-token", "artifact-registry-modes"),
+                   description="a standard repository"),
     )),
     Host("azure-artifacts", "Azure Artifacts", "https://pkgs.dev.azure.com", (
-        Repository("/acme/ml/_packaging/ml-packages/pypi", ("private",), ("azure-artifacts",)),
+        Repository(AZURE_PROJECT_FEED, ("private",), ("azure-artifacts",), ("azure-feed-urls", "azure-upstream-sources"),
+                   description="a project-scoped feed without upstream sources"),
+        Repository(AZURE_ORGANIZATION_FEED, ("private",), ("azure-artifacts",),
+                   ("azure-feed-urls", "azure-upstream-sources"),
+                   description="an organization-scoped feed without upstream sources"),
     )),
     Host("gitlab", "GitLab package registry", "https://gitlab.example.com", (
-        Repository("/api/v4/projects/42/packages/pypi", ("private",), ("gitlab",)),
+        Repository("/api/v4/projects/42/packages/pypi", ("private", PUBLIC), ("gitlab",),
+                   ("gitlab-pypi-urls", "gitlab-pypi-forwarding"), priority=("private",),
+                   description="a project's registry, forwarding unknown names to PyPI (GitLab's default)"),
     )),
     Host("nexus", "Sonatype Nexus", "https://nexus.acme.internal", (
-        Repository("/repository/pypi-group", ("private",), ("nexus",)),
+        Repository("/repository/pypi-group", ("private", PUBLIC), ("nexus",), ("nexus-pypi-group",),
+                   description="a group of a hosted repository and a PyPI proxy"),
     )),
     Host("pypiserver", "pypiserver", "https://pypi.acme.internal", (
-        Repository("", ("private",), ("pypiserver",)),
+        Repository("", ("private",), ("pypiserver",), ("pypiserver-simple",)),
     )),
     Host("devpi", "devpi", "https://devpi.acme.internal", (
-        Repository("/acme/prod", ("private",), ("devpi",), simple="+simple"),
+        Repository("/acme/prod", ("private",), ("devpi",), ("devpi-simple",), simple="+simple"),
     )),
-    Host("pypi", "PyPI", "https://pypi.org", (Repository("", (PUBLIC,), description="the public index"),), real_name=True),
-    Host("unreachable", "an unreachable Artifactory", "https://artifactory.acme.internal", refuses=True),
+    Host("pypi", "PyPI", "https://pypi.org", (Repository("", (PUBLIC,), description="the public index"),),
+         reached="gateway"),
+    # A self-hosted Artifactory that fails in the ways networks do; logs show them all under one name.
+    Host("unreachable", "an Artifactory where nothing listens", SELF_HOSTED, failure="refused"),
+    Host("firewalled", "an Artifactory behind a firewall that drops packets", SELF_HOSTED, failure="dropped"),
+    Host("unresponsive", "an Artifactory that accepts connections and never answers", SELF_HOSTED, failure="silent"),
+    Host("misspelled", "a mistyped host name", "https://artifactroy.acme.internal", reached="unknown-name"),
+    Host("company-artifactory", "a self-hosted Artifactory whose certificate the company's own CA signed", SELF_HOSTED, (
+        Repository(VIRTUAL, ("private", PUBLIC), _ARTIFACTORY_READERS, (*_JFROG, "jfrog-virtual-merges-metadata")),
+    ), certificate="company"),
+    Host("wrong-name-artifactory", "a self-hosted Artifactory whose certificate names another host", SELF_HOSTED, (
+        Repository(LOCAL, ("private",), _ARTIFACTORY_READERS, _JFROG),
+    ), certificate="wrong-name"),
+    Host("expired-artifactory", "a self-hosted Artifactory whose certificate has expired", SELF_HOSTED, (
+        Repository(LOCAL, ("private",), _ARTIFACTORY_READERS, _JFROG),
+    ), certificate="expired"),
 )
+WRONG_CERTIFICATE_NAME = "artifactory.acme.com"
+# Files a scenario can hand an execution as a Valohai input: kind -> (file name, what it is).
+INPUT_FILES = {"company-ca": ("company-ca.crt", "the certificate of the company's own CA, PEM")}
 VENDOR_HOSTS = ("codeartifact", "artifact-registry", "azure-artifacts", "gitlab", "nexus", "pypiserver", "devpi")
+
+
+def resolved_names() -> list[str]:
+    """The names an execution's /etc/hosts gives 127.0.0.1: every stand-in's, reached directly by its name."""
+    return sorted({h.hostname for h in HOSTS if h.reached == "address"})
 
 
 def host(name: str) -> Host:
@@ -144,17 +213,21 @@ ROLES = {
              "secondary", SECONDARY, "secondary"),
         Role("secondary-wrong-password", "the secondary repository's URL with the primary repository's token",
              "secondary", SECONDARY, "private"),
-        Role("virtual-with-excludes",
-             f"a virtual repository whose PyPI remote excludes the private names ({', '.join(PRIVATE_NAME_PATTERNS)})",
-             "artifactory", EXCLUDING, "private"),
+        Role("virtual-with-priority", "the virtual repository's URL, Priority Resolution set on its local repository",
+             "artifactory", PRIORITY_VIRTUAL, "private"),
+        Role("virtual-both-teams", "a virtual repository over both teams' local repositories and PyPI",
+             "artifactory", ALL_VIRTUAL, "private"),
+        Role("azure-artifacts-organization-feed", "the organization-scoped Azure Artifacts feed's URL, with a token",
+             "azure-artifacts", AZURE_ORGANIZATION_FEED, "azure-artifacts"),
         Role("virtual-as-uv-index", "acme=<the virtual repository's URL without credentials>, as UV_INDEX takes it",
              "artifactory", VIRTUAL, None, "named-url"),
         Role("private-username", "the private repository's user name alone", credentials="private", form="username"),
         Role("private-password", "the private repository's token alone", credentials="private", form="password"),
         Role("private-revoked-password", "a revoked token alone", credentials="private-revoked", form="password"),
-        Role("private-special-raw",
-             "the private repository's URL for user jane.doe@acme.com, whose password has @ : / #, not encoded",
-             "artifactory", LOCAL, "special", "raw-url"),
+        *(Role(f"private-raw-{name}",
+               f"the private repository's URL for user jane.doe@acme.com, whose password has {' and '.join(chars)}, "
+               "none of it encoded", "artifactory", LOCAL, f"special-{name}", "raw-url")
+          for name, chars in SPECIAL_CHARACTERS.items()),
         Role("private-special-encoded", "the same URL with user name and password percent-encoded",
              "artifactory", LOCAL, "special"),
         Role("pypi", "the public index (stands in for pypi.org)", "pypi"),
@@ -164,5 +237,16 @@ ROLES = {
         Role("aws-access-key-id", "an AWS access key ID", credentials="aws", form="username"),
         Role("aws-secret-access-key", "its AWS secret access key", credentials="aws", form="password"),
         Role("unreachable", "a private-repository URL on a host where nothing listens", "unreachable", LOCAL, "private"),
+        Role("firewalled", "a private-repository URL on a host behind a firewall that drops packets",
+             "firewalled", LOCAL, "private"),
+        Role("unresponsive", "a private-repository URL on a host that accepts connections and never answers",
+             "unresponsive", LOCAL, "private"),
+        Role("misspelled-host", "a private-repository URL whose host name has a typo", "misspelled", LOCAL, "private"),
+        Role("company-ca-virtual", "a virtual repository's URL on a host whose certificate the company's CA signed",
+             "company-artifactory", VIRTUAL, "private"),
+        Role("wrong-name-certificate", "a repository's URL on a host whose certificate names another host",
+             "wrong-name-artifactory", LOCAL, "private"),
+        Role("expired-certificate", "a repository's URL on a host whose certificate has expired",
+             "expired-artifactory", LOCAL, "private"),
     )
 }

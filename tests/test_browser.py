@@ -74,7 +74,7 @@ def page(browser, site_url, request):
 def test_home_page_shows_the_recommended_recipe(page, site_url):
     page.goto(site_url)
     assert page.locator("h1").inner_text().rstrip("¶").strip() == "Private Python packages in Valohai executions"
-    assert page.get_by_text("examples/use-in-executions/valohai.yaml").first.is_visible()
+    assert page.get_by_text("examples/pip-index-url-variable/valohai.yaml").first.is_visible()
 
 
 def test_recipe_block_is_titled_and_its_copy_button_copies_the_file(page, site_url):
@@ -118,3 +118,25 @@ def test_searching_401_leads_to_troubleshooting(page, site_url):
     first.click()
     page.wait_for_url("**/troubleshooting/**")
     assert page.locator('h2[id="401-unauthorized"]').is_visible()
+
+
+def test_index_url_builder_encodes_as_the_special_characters_recipe_does_and_sends_nothing(page, site_url):
+    from urllib.parse import quote
+
+    from harness.credentials import special_password
+
+    page.goto(f"{site_url}/setup/credentials/")
+    page.wait_for_load_state("networkidle")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    user, token = "jane.doe@acme.com", special_password("@:/#?!'()* ") + "é"
+    form = page.locator("#index-url-builder")
+    form.locator("[name=host]").fill("https://acme.jfrog.io/")
+    form.locator("[name=repository]").fill("pypi-virtual")
+    form.locator("[name=user]").fill(user)
+    form.locator("[name=token]").fill(token)
+    expected = (f"https://{quote(user, safe='')}:{quote(token, safe='')}@acme.jfrog.io"
+                "/artifactory/api/pypi/pypi-virtual/simple")
+    assert form.locator("output").inner_text() == expected
+    page.wait_for_load_state("networkidle")
+    assert requests == [], f"the builder must send nothing, but the page asked for {requests}"

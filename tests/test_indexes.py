@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from harness import catalogue, topology
-from harness.topology import LOCAL, ROLES, VIRTUAL
+from harness import catalogue, topology, vendors
+from harness.topology import LOCAL, PRIORITY_VIRTUAL, ROLES, VIRTUAL
 from harness.wheels import build_wheel, sha256
 
 
@@ -38,8 +38,7 @@ def test_private_repository_answers_401_to_wrong_and_missing_credentials(lab, wo
     url = f"{world.hosts['artifactory'].origin}{LOCAL}/simple/my-private-package/"
     for credentials in (None, world.credentials["private-revoked"], world.credentials["secondary"]):
         status, _, headers = get(lab, url, credentials)
-        assert status == 401
-        assert headers["WWW-Authenticate"] == 'Basic realm="Artifactory Realm"'
+        assert status == 401 and headers["WWW-Authenticate"].startswith("Basic")
     status, body, _ = get(lab, url, world.credentials["private"])
     assert status == 200 and "my_private_package-1.0.0-py3-none-any.whl" in body
 
@@ -91,10 +90,10 @@ def test_every_role_resolves_in_a_started_lab(lab, role):
             assert value == getattr(creds, spec.form)
             continue
         host = topology.host(spec.host)
-        port = world.unreachable_port if host.refuses else None if host.real_name else world.hosts[spec.host].port
-        assert (f"127.0.0.1:{port}{spec.path}/" if port else f"{host.shown_as}{spec.path}/") in value
+        port = world.failing[host.name].port if host.failure else world.hosts[spec.host].port if host.served else None
+        assert (f"{host.hostname}:{port}{spec.path}/" if port else f"{host.hostname}{spec.path}/") in value
         assert value.endswith(("/simple", "/+simple"))
-        assert (creds is not None) == ("@127.0.0.1:" in value)
+        assert (creds is not None) == (f"@{host.hostname}" in value)
 
 
 def test_stub_wheels_are_reproducible(tmp_path):
@@ -118,3 +117,24 @@ def test_no_two_repositories_publish_the_same_file():
             key = (dist.name, dist.version)
             assert key not in seen, f"{dist.name} {dist.version} is in both {seen[key]} and {package_set.name}"
             seen[key] = package_set.name
+
+
+def test_priority_resolution_lists_only_the_local_versions_of_a_name_the_local_repository_has(lab):
+    world = lab.world(squatter=True)
+    creds = world.credentials["private"]
+    origin = world.hosts["artifactory"].origin
+    _, body, _ = get(lab, f"{origin}{PRIORITY_VIRTUAL}/simple/my-private-package/", creds)
+    assert "my_private_package-1.0.0" in body and "99.0.0" not in body
+    _, body, _ = get(lab, f"{origin}{PRIORITY_VIRTUAL}/simple/numpy/", creds)
+    assert "numpy-1.26.4" in body, "names the local repository lacks still come from the PyPI remote"
+    _, body, _ = get(lab, f"{origin}{VIRTUAL}/simple/my-private-package/", creds)
+    assert "my_private_package-99.0.0" in body, "without Priority Resolution, the metadata is merged"
+
+
+def test_every_stand_in_behaviour_is_one_a_vendor_documents():
+    followed = {i for h in topology.HOSTS for r in h.repositories for i in r.follows}
+    unknown = followed - set(vendors.REGISTRY)
+    assert not unknown, f"stand-ins follow behaviours harness/vendors.py doesn't document: {unknown}"
+    assert all(vendors.REGISTRY[i].url.startswith("https://") for i in vendors.REGISTRY)
+    emulated = {i for i, d in vendors.REGISTRY.items() if d.emulated}
+    assert emulated == followed, f"marked emulated but followed by no stand-in, or the reverse: {emulated ^ followed}"

@@ -33,15 +33,20 @@ def test_structure_tokens_share_identifies_nobody():
     assert secrets().exposed_in("token prefix cmVmdGtuOjAxOjE3OTk5OTk5OTk6 seen") == []
 
 
-def test_local_origins_and_paths_become_realistic():
-    text = "Looking in indexes: https://valohai-ci:****@127.0.0.1:41234/artifactory/api/pypi/pypi-virtual/simple\n" \
-           "curl: (7) Failed to connect to 127.0.0.1 port 45678 after 0 ms\nWriting to /tmp/box/home/.config/pip/pip.conf"
-    shown = realistic(text, {"https://127.0.0.1:41234": "https://acme.jfrog.io", "https://127.0.0.1:45678": "https://artifactory.acme.internal"},
-                      {"/tmp/box/home": "/root"})
+def test_stand_in_ports_and_sandbox_paths_become_the_images():
+    text = "Looking in indexes: https://valohai-ci:****@acme.jfrog.io:41234/artifactory/api/pypi/pypi-virtual/simple\n" \
+           "curl: (7) Failed to connect to artifactory.acme.internal port 45678 after 0 ms\n" \
+           "HTTPSConnection(host='artifactory.acme.internal', port=45678): Failed\n" \
+           "User for acme.jfrog.io:41234: \nWriting to /dev/shm/box/image/root/.config/pip/pip.conf\n" \
+           "https://other.example.com:41234/ stays: another host on that port is not a stand-in"
+    shown = realistic(text, {41234: "acme.jfrog.io", 45678: "artifactory.acme.internal"}, {"/dev/shm/box/image": ""})
     assert shown.splitlines() == [
         "Looking in indexes: https://valohai-ci:****@acme.jfrog.io/artifactory/api/pypi/pypi-virtual/simple",
         "curl: (7) Failed to connect to artifactory.acme.internal port 443 after 0 ms",
+        "HTTPSConnection(host='artifactory.acme.internal', port=443): Failed",
+        "User for acme.jfrog.io: ",
         "Writing to /root/.config/pip/pip.conf",
+        "https://other.example.com:41234/ stays: another host on that port is not a stand-in",
     ]
 
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 import macros
-from harness import fidelity, images, models, recipes
+from harness import fidelity, images, models, recipes, vendors
 from harness.logs import REWRITES
 from tests.conftest import EXAMPLES, ROOT, build_site
 
@@ -38,15 +38,28 @@ def test_every_recipe_and_every_log_is_on_a_page(built_site):
 def test_how_recipes_are_run_lists_every_model_deviation_rewrite_and_gap(built_site):
     """The page is rendered from the harness's own data: anything the harness does and the page omits fails here."""
     manifest = json.loads((built_site / "rendered-recipes.json").read_text())
-    assert set(manifest["fidelity"]) == {"models", "images", "deviations", "rewrites", "not-emulated"}
+    assert set(manifest["fidelity"]) == {"models", "images", "deviations", "rewrites", "not-emulated", "registry"}
     text = html.unescape(re.sub(r"<[^>]+>", "", (built_site / "how-recipes-run" / "index.html").read_text()))
     expected = [
         *(m.name for m in models.MODELS), *(d.name for d in fidelity.DEVIATIONS), *(r.name for r in REWRITES),
-        *fidelity.NOT_EMULATED, *(i.name for i in images.IMAGES),
+        *fidelity.NOT_EMULATED, *(i.name for i in images.IMAGES), *(d.url for d in vendors.REGISTRY.values()),
         *(f"{name}{value}" for i in images.IMAGES for name, value in i.environment.items()),
     ]
-    missing = [item for item in expected if item not in text.replace("\n", "")]
+    page = text.replace("\n", "") + (built_site / "how-recipes-run" / "index.html").read_text()
+    missing = [item for item in expected if item not in page]
     assert not missing, f"not on the page: {missing}"
+
+
+@pytest.mark.xdist_group("site")
+def test_every_documented_behaviour_is_cited_where_the_guide_relies_on_it(built_site):
+    manifest = json.loads((built_site / "rendered-recipes.json").read_text())
+    uncited = set(vendors.REGISTRY) - set(manifest["cited"])
+    assert not uncited, f"documented in harness/vendors.py but cited on no page: {sorted(uncited)}"
+
+
+def test_citing_an_unknown_behaviour_names_it():
+    with pytest.raises(ValueError, match="no documented behaviour 'jfrog-magic' in harness/vendors.py"):
+        macros.render_citation("jfrog-magic")
 
 
 @pytest.mark.parametrize("page", sorted(DOCS.rglob("*.md")), ids=lambda p: str(p.relative_to(ROOT)))

@@ -1,0 +1,42 @@
+// Builds an Artifactory index URL from its parts, percent-encoding the user name and the token as
+// Python's urllib.parse.quote(value, safe="") does. It runs in the browser alone and sends nothing.
+(function () {
+  function encode(value) {
+    // encodeURIComponent leaves ! ' ( ) * as they are; quote(safe="") encodes them too.
+    return encodeURIComponent(value).replace(/[!'()*]/g, function (c) {
+      return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+    });
+  }
+
+  function build(form) {
+    var value = function (name) { return form.querySelector("[name=" + name + "]").value.trim(); };
+    var host = value("host").replace(/^https?:\/\//, "").replace(/\/+$/, "");
+    var repository = value("repository");
+    var user = form.querySelector("[name=user]").value;
+    var token = form.querySelector("[name=token]").value;
+    if (!host || !repository || !user || !token) {
+      return "";
+    }
+    return "https://" + encode(user) + ":" + encode(token) + "@" + host +
+      "/artifactory/api/pypi/" + encodeURIComponent(repository) + "/simple";
+  }
+
+  function attach() {
+    var form = document.getElementById("index-url-builder");
+    if (!form || form.dataset.attached) {
+      return;
+    }
+    form.dataset.attached = "yes";
+    var output = form.querySelector("output");
+    var update = function () { output.value = build(form); };
+    form.addEventListener("input", update);
+    form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
+    update();
+  }
+
+  if (window.document$) {
+    window.document$.subscribe(attach);  // mkdocs-material's instant navigation
+  } else {
+    document.addEventListener("DOMContentLoaded", attach);
+  }
+})();

@@ -1,0 +1,184 @@
+"""What the vendors document, as the guide relies on it: one registry, each entry with its source.
+
+A stand-in behaves in a way only if an entry here says the vendor documents it
+(``Repository.follows`` in ``topology`` names entries), and a page states a
+vendor's behaviour only by citing an entry (the ``cite`` macro fails on an
+unknown id; a test fails on an entry that no page cites). ``emulated`` says
+whether a stand-in implements the rule, or the guide only states it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Documented:
+    id: str
+    vendor: str
+    rule: str  # in the guide's words
+    title: str  # the vendor page
+    url: str
+    emulated: bool = False
+
+
+_JFROG = "https://jfrog.com/help/r/"
+
+REGISTRY = {
+    entry.id: entry
+    for entry in (
+        # JFrog Artifactory
+        Documented("jfrog-pypi-index-url", "JFrog",
+                   "pip reads a PyPI repository at <host>/artifactory/api/pypi/<repository>/simple, with the user "
+                   "and token in the URL.",
+                   "Use a Pip Configuration File", _JFROG + "jfrog-artifactory-documentation/use-a-pip-configuration-file",
+                   emulated=True),
+        Documented("jfrog-token-as-password", "JFrog",
+                   "An access token takes the place of the password in Basic authentication, with the user it was "
+                   "made for.",
+                   "Basic Authentication", _JFROG + "jfrog-platform-administration-documentation/basic-authentication",
+                   emulated=True),
+        Documented("jfrog-401", "JFrog",
+                   "A request without credentials for a protected repository gets 401; so do wrong credentials.",
+                   "Hide Existence of Unauthorized Resources",
+                   _JFROG + "jfrog-platform-administration-documentation/hide-existence-of-unauthorized-resources",
+                   emulated=True),
+        Documented("jfrog-anonymous-access-off", "JFrog",
+                   "Anonymous access has been off by default since Artifactory 6.12.",
+                   "Allow Anonymous Access",
+                   _JFROG + "jfrog-platform-administration-documentation/allow-anonymous-access"),
+        Documented("jfrog-virtual-merges-metadata", "JFrog",
+                   "A virtual PyPI repository aggregates its local and remote members behind one URL, and merges "
+                   "their package metadata: pip sees every member's versions of a name and takes the highest.",
+                   "Set Up Virtual PyPI Repositories",
+                   _JFROG + "jfrog-artifactory-documentation/set-up-virtual-pypi-repositories", emulated=True),
+        Documented("jfrog-virtual-resolution-order", "JFrog",
+                   "For a single file, a virtual repository looks in local repositories first, then remote caches, "
+                   "then remotes; for PyPI's version lists it merges instead (see Priority Resolution).",
+                   "Virtual Resolution Order", _JFROG + "jfrog-artifactory-documentation/virtual-resolution-order"),
+        Documented("jfrog-priority-resolution", "JFrog",
+                   "With Priority Resolution set on the local repository, the virtual repository takes a name's "
+                   "metadata from the local repository alone when it has the name, and from the other members only "
+                   "when it doesn't.",
+                   "Other Settings", _JFROG + "jfrog-artifactory-documentation/other-settings", emulated=True),
+        Documented("jfrog-pypi-exclude-patterns", "JFrog",
+                   "Include and exclude patterns written as package names don't work on PyPI repositories; they must "
+                   "match the lowercase metadata paths under .pypi/.",
+                   "How to Use Include and Exclude Patterns on PyPi Repositories",
+                   "https://jfrog.com/knowledge-base/how-to-use-include-and-exclude-patterns-on-pypi-repositories/"),
+        Documented("jfrog-remote-read-vs-cache", "JFrog",
+                   "Read permission on a remote repository serves only what its cache already holds; fetching a "
+                   "package nobody has fetched before needs Deploy/Cache.",
+                   "Permission Details", _JFROG + "jfrog-platform-administration-documentation/permission-details"),
+        # GitLab
+        Documented("gitlab-pypi-urls", "GitLab",
+                   "A project's index is /api/v4/projects/<id>/packages/pypi/simple and a group's "
+                   "/api/v4/groups/<id>/-/packages/pypi/simple; a deploy token's user name is the token's own.",
+                   "PyPI packages in the package registry", "https://docs.gitlab.com/user/packages/pypi_repository/",
+                   emulated=True),
+        Documented("gitlab-pypi-forwarding", "GitLab",
+                   "Requests for packages the registry doesn't have are forwarded to pypi.org by default, even with "
+                   "--index-url; a group owner turns it off under Settings > Packages and registries.",
+                   "PyPI packages in the package registry: package request forwarding",
+                   "https://docs.gitlab.com/user/packages/pypi_repository/", emulated=True),
+        # AWS CodeArtifact
+        Documented("codeartifact-pip", "AWS",
+                   "The index URL is https://aws:<token>@<domain>-<owner>.d.codeartifact.<region>.amazonaws.com/"
+                   "pypi/<repository>/simple/; the token comes from aws codeartifact get-authorization-token and "
+                   "lasts 12 hours at most.",
+                   "Configure and use pip with CodeArtifact",
+                   "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html", emulated=True),
+        Documented("codeartifact-external-connection", "AWS",
+                   "A repository serves public PyPI packages only through an external connection to public:pypi, "
+                   "its own or an upstream repository's.",
+                   "Connect a CodeArtifact repository to a public repository",
+                   "https://docs.aws.amazon.com/codeartifact/latest/ug/external-connection.html", emulated=True),
+        # Google Artifact Registry
+        Documented("artifact-registry-url", "Google",
+                   "The index URL is https://<location>-python.pkg.dev/<project>/<repository>/simple/.",
+                   "artifact-registry-python-tools (Google)",
+                   "https://github.com/GoogleCloudPlatform/artifact-registry-python-tools", emulated=True),
+        Documented("artifact-registry-access-token", "Google",
+                   "An access token from gcloud auth print-access-token authenticates with the user name "
+                   "oauth2accesstoken; it lasts an hour.",
+                   "Configure authentication to Artifact Registry for Python package repositories",
+                   "https://cloud.google.com/artifact-registry/docs/python/authentication", emulated=True),
+        Documented("artifact-registry-modes", "Google",
+                   "A standard repository holds what you publish; public PyPI packages come through a remote "
+                   "repository, or a virtual repository that includes one.",
+                   "Virtual repositories overview",
+                   "https://cloud.google.com/artifact-registry/docs/repositories/virtual-overview", emulated=True),
+        # Azure Artifacts
+        Documented("azure-feed-urls", "Microsoft",
+                   "A project-scoped feed is at pkgs.dev.azure.com/<org>/<project>/_packaging/<feed>/pypi/simple/, "
+                   "an organization-scoped one at pkgs.dev.azure.com/<org>/_packaging/<feed>/pypi/simple/; the user "
+                   "name can be anything, the password a personal access token with Packaging > Read.",
+                   "Use packages from Python package index (PyPI)",
+                   "https://learn.microsoft.com/en-us/azure/devops/artifacts/python/use-packages-from-pypi",
+                   emulated=True),
+        Documented("azure-upstream-sources", "Microsoft",
+                   "A feed serves public PyPI packages only with upstream sources enabled; saving one from an "
+                   "upstream needs the Feed and Upstream Reader (Collaborator) role.",
+                   "Set up upstream sources",
+                   "https://learn.microsoft.com/en-us/azure/devops/artifacts/how-to/set-up-upstream-sources",
+                   emulated=True),
+        # Sonatype Nexus, pypiserver, devpi
+        Documented("nexus-pypi-group", "Sonatype",
+                   "A PyPI group repository merges hosted (private) and proxy (PyPI) repositories behind one URL.",
+                   "PyPI Repositories", "https://help.sonatype.com/en/pypi-repositories.html", emulated=True),
+        Documented("pypiserver-simple", "pypiserver",
+                   "pypiserver serves its packages at /simple/ and can require a password from an htpasswd file.",
+                   "pypiserver README", "https://github.com/pypiserver/pypiserver#readme", emulated=True),
+        Documented("devpi-simple", "devpi",
+                   "devpi serves each index at /<user>/<index>/+simple/.",
+                   "devpi quickstart: running a PyPI mirror",
+                   "https://devpi.net/docs/devpi/devpi/stable/+doc/quickstart-pypimirror.html", emulated=True),
+        # pip and uv: what the real tools do, cited where the guide relies on it
+        Documented("pip-auth-percent-encoding", "pip",
+                   "Special characters in the user or password of an index URL must be percent-encoded.",
+                   "Authentication", "https://pip.pypa.io/en/stable/topics/authentication/"),
+        Documented("pip-timeout-retries", "pip",
+                   "--timeout (PIP_TIMEOUT) defaults to 15 seconds and --retries (PIP_RETRIES) to 5.",
+                   "pip: General Options", "https://pip.pypa.io/en/stable/cli/pip/#general-options"),
+        Documented("pip-https-certificates", "pip",
+                   "Since pip 24.2 the system certificate store is used in addition to certifi; --cert or PIP_CERT "
+                   "names another bundle.",
+                   "HTTPS Certificates", "https://pip.pypa.io/en/stable/topics/https-certificates/"),
+        Documented("pip-configuration", "pip",
+                   "Command-line options override PIP_* variables, which override configuration files.",
+                   "Configuration", "https://pip.pypa.io/en/stable/topics/configuration/"),
+        Documented("uv-index-strategy", "uv",
+                   "By default (first-index) uv takes a name's versions from the first index that has it; "
+                   "unsafe-best-match behaves like pip.",
+                   "Package indexes", "https://docs.astral.sh/uv/concepts/indexes/"),
+        Documented("uv-index-credentials", "uv",
+                   "UV_INDEX and UV_DEFAULT_INDEX take <name>=<url>; a named index's credentials go in "
+                   "UV_INDEX_<NAME>_USERNAME and UV_INDEX_<NAME>_PASSWORD.",
+                   "Package indexes", "https://docs.astral.sh/uv/concepts/indexes/"),
+        Documented("uv-tls", "uv",
+                   "uv trusts its built-in roots by default; --system-certs (UV_SYSTEM_CERTS, formerly --native-tls) "
+                   "uses the system store, and SSL_CERT_FILE replaces the roots with a bundle.",
+                   "TLS certificates", "https://docs.astral.sh/uv/concepts/authentication/certificates/"),
+        # Valohai
+        Documented("valohai-step-command", "Valohai",
+                   "An execution is marked crashed if its last command returns an error code other than 0.",
+                   "valohai.yaml: step.command", "https://docs.valohai.com/reference-guides/valohai-yaml/step-command/"),
+        Documented("valohai-environment-variables", "Valohai",
+                   "Variables come from the step's environment-variables (optional: false requires one), project "
+                   "settings and organization groups; secrets are hidden in the UI but can still be printed in logs.",
+                   "Environment Variables", "https://docs.valohai.com/executions/custom-environment-variables"),
+        Documented("valohai-audit-log", "Valohai",
+                   "Organization admins get an audit log of actions, kept 180 days and exportable as CSV.",
+                   "Audit Log", "https://docs.valohai.com/observability/audit-log"),
+        Documented("rfc3986-userinfo", "IETF",
+                   "The user information of a URL may hold letters, digits, - . _ ~ ! $ & ' ( ) * + , ; = and :; "
+                   "anything else, @ / ? # among them, must be percent-encoded.",
+                   "RFC 3986, section 3.2.1", "https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1"),
+    )
+}
+
+
+def entry(identifier: str) -> Documented:
+    if identifier not in REGISTRY:
+        raise KeyError(f"no documented behaviour '{identifier}' in harness/vendors.py")
+    return REGISTRY[identifier]
