@@ -18,7 +18,8 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
-from pre_commit.clientlib import load_manifest
+import yaml
+from pre_commit.clientlib import load_config, load_manifest
 
 from tests.conftest import ROOT
 
@@ -35,6 +36,14 @@ def test_console_script_and_hook_name_the_preflight():
     files = re.compile(hook["files"])
     assert [name for name in ("valohai.yaml", "repo/valohai.yml", "valohai.yaml.bak", "my-valohai.yaml")
             if files.search(name)] == ["valohai.yaml", "repo/valohai.yml"]
+
+
+def test_the_pages_pre_commit_configuration_is_valid():
+    config = load_config(str(ROOT / "tests" / "preflight" / "page" / ".pre-commit-config.yaml"))
+    [repo] = config["repos"]
+    [hook] = load_manifest(str(HOOKS))
+    assert repo["repo"] == yaml.safe_load((ROOT / "mkdocs.yml").read_text().split("\ntheme:")[0])["repo_url"]
+    assert [h["id"] for h in repo["hooks"]] == [hook["id"]]
 
 
 def test_package_dependencies_are_the_pinned_ones():
@@ -90,7 +99,7 @@ def test_pre_commit_hook_installs_the_console_script_and_runs_it(tmp_path):
     leaking = try_repo("valohai.yaml", "leaks/valohai.yaml")
     assert leaking.returncode == 1, leaking.stdout + leaking.stderr
     assert "leaks/valohai.yaml:10: error log-leak: step 'debug-index', command `env`" in leaking.stdout
-    assert "2 file(s): 5 error" in leaking.stdout  # the hook's entry is the console script pip installed
+    assert "2 files: 5 errors" in leaking.stdout  # the hook's entry is the console script pip installed
 
 
 def test_preflight_needs_only_the_declared_dependencies():

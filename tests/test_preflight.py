@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import macros
 from harness import cli, preflight
 from harness.errors import shown_path
 from harness.lint import Options, lint_file
@@ -50,7 +51,7 @@ def test_exit_status_follows_the_gate(capsys):
     assert run(capsys, str(error))[0] == 1
     assert run(capsys, str(warning))[0] == 0
     assert run(capsys, "--fail-on", "warning", str(warning))[0] == 1
-    assert run(capsys, str(LINT / "unused-variable" / "finds"))[:2] == (0, "1 file(s): no findings\n")
+    assert run(capsys, str(LINT / "unused-variable" / "finds"))[:2] == (0, "1 file: no findings\n")
     status, out, _ = run(capsys, "--strict", str(LINT / "unused-variable" / "finds"))
     assert status == 1 and "info unused-variable" in out
 
@@ -75,7 +76,7 @@ def test_rules_can_be_enabled_and_disabled(capsys):
     fixture = str(LINT / "log-leak" / "finds")
     assert run(capsys, "--disable", "log-leak", fixture)[0] == 0
     status, out, _ = run(capsys, "--enable", "status-masked,log-leak", "--disable", "log-leak", fixture)
-    assert status == 0 and out == "1 file(s): no findings\n"
+    assert status == 0 and out == "1 file: no findings\n"
     status, _, err = run(capsys, "--disable", "log-leaks", fixture)
     assert status == 2 and "unknown rule 'log-leaks' (did you mean 'log-leak'?)" in err
 
@@ -88,7 +89,7 @@ def test_inline_ignore(tmp_path, capsys, comment):
     (tmp_path / "valohai.yaml").write_text("\n".join([
         "- step:", "    name: check", "    image: python:3.12", "    command:",
         "      - pip install --dry-run my-private-package", *lines, ""]))
-    assert run(capsys, "--fail-on", "warning", str(tmp_path)) == (0, "1 file(s): no findings\n", "")
+    assert run(capsys, "--fail-on", "warning", str(tmp_path)) == (0, "1 file: no findings\n", "")
 
 
 def test_paths_that_are_not_there(tmp_path, capsys, monkeypatch):
@@ -104,3 +105,11 @@ def test_paths_that_are_not_there(tmp_path, capsys, monkeypatch):
 def test_the_harness_command_is_the_preflight(capsys):
     assert cli.main(["lint", "--format", "json", str(LINT / "status-masked" / "finds")]) == 0
     assert json.loads(capsys.readouterr().out)["counts"]["warning"] == 1
+
+
+def test_the_page_shows_a_real_run_on_a_real_looking_repository():
+    page = macros.render_preflight("tests/preflight/page")
+    findings = lint_file(HERE / "page" / "valohai.yaml", Options())
+    assert '```text title="$ valohai-preflight  (exit status 1)"' in page
+    assert {f.rule for f in findings} >= {"unknown-placeholder", "credential-in-default", "dependency-confusion"}
+    assert all(str(f).replace(shown_path(f.path), "valohai.yaml") in page for f in findings)

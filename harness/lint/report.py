@@ -19,8 +19,8 @@ def render(findings: list[Finding], files: int, form: str) -> str:
 
 def summary(findings: list[Finding], files: int) -> str:
     counts = Counter(f.severity for f in findings)
-    parts = [f"{counts[s]} {s}" for s in sorted(Severity, reverse=True) if counts[s]]
-    return f"{files} file(s): " + (", ".join(parts) if parts else "no findings")
+    parts = [f"{counts[s]} {s}{'s' * (counts[s] != 1)}" for s in sorted(Severity, reverse=True) if counts[s]]
+    return f"{files} file{'s' * (files != 1)}: " + (", ".join(parts) if parts else "no findings")
 
 
 def _text(findings: list[Finding], files: int) -> str:
