@@ -34,6 +34,7 @@ _HINTS = {
     "is not of type 'array' (": "environment-variables is a list of items with name, default, "
     "optional and description, not a mapping",
     "No parser for": "top-level items are - step:, - pipeline:, - endpoint: or - task:",
+    "is not of type 'string' (": "quote the value: YAML reads 5, 1.0 and true as a number or a boolean",
     "None is not of type 'object'": "the key has no value: indent the lines that belong under it",
     "is not of type 'object' (": "each top-level item is a mapping: - step: (or - pipeline:, - endpoint:, - task:) "
     "with its keys indented under it",

@@ -52,14 +52,18 @@ def load(path: Path) -> Document:
                                           "start each item with '- ', as in - step:"))
         return document
     document.findings += [_valohai_yaml(path, message) for message in valohai.messages(source)]
+    rejected = {f.line for f in document.findings if f.severity == Severity.ERROR}
+    starts = [source.line(index) or 1 for index in range(len(source.data))] + [float("inf")]
     for index, item in enumerate(source.data):
-        if isinstance(item, dict) and isinstance(item.get("step"), dict):
-            try:
-                document.steps.append((index, Step.parse(item["step"])))
-            except Exception as exc:  # noqa: BLE001 - valohai-yaml's parser raises anything on shapes its lint reports
-                if not any(f.severity == Severity.ERROR for f in document.findings):
-                    document.findings.append(_invalid(path, source.line(index) or 1, f"valohai-yaml can't read this "
-                                                      f"step: {exc}", "compare the step with Valohai's step reference"))
+        if not (isinstance(item, dict) and isinstance(item.get("step"), dict)):
+            continue
+        if any(starts[index] <= line < starts[index + 1] for line in rejected):
+            continue  # valohai-yaml rejects this step and says why; the rules read only steps Valohai accepts
+        try:
+            document.steps.append((index, Step.parse(item["step"])))
+        except Exception as exc:  # noqa: BLE001 - valohai-yaml's parser raises anything on shapes its lint misses
+            document.findings.append(_invalid(path, starts[index], f"valohai-yaml can't read this step: {exc}",
+                                              "compare the step with Valohai's step reference"))
     return document
 
 
