@@ -7,6 +7,8 @@ pages showed, so the tests can tell that every recipe appears somewhere.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import sys
@@ -16,9 +18,10 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # mkdocs-macros loads this file by path; the harness sits beside it
     sys.path.insert(0, str(ROOT))
 
-from harness import fidelity, images, models, recipes, topology, vendors  # noqa: E402
-from harness.logs import REWRITES, split_header  # noqa: E402
-from harness.topology import ROLES  # noqa: E402
+from harness import fidelity, images, models, preflight, recipes, topology, vendors
+from harness.lint import RULES
+from harness.logs import REWRITES, split_header
+from harness.topology import ROLES
 
 EXAMPLES = ROOT / "examples"
 MANIFEST = "rendered-recipes.json"
@@ -173,6 +176,30 @@ def render_roles() -> str:
     return "\n".join(["| Role | The value a scenario gets |", "|---|---|", *rows])
 
 
+def render_preflight(folder: str, *args: str) -> str:
+    """A sample repository's valohai.yaml and what valohai-preflight prints for it, run as the page is built."""
+    path = ROOT / folder
+    if not (path / "valohai.yaml").is_file():
+        raise ValueError(f"{folder} has no valohai.yaml")
+    with contextlib.chdir(path), contextlib.redirect_stdout(io.StringIO()) as out:
+        status = preflight.main(list(args))
+    command = " ".join(["valohai-preflight", *args])
+    output = [f'```text title="$ {command}  (exit status {status})"', *out.getvalue().rstrip("\n").splitlines(), "```"]
+    return code_block(path / "valohai.yaml", "valohai.yaml") + "\n\n" + "\n".join(output)
+
+
+def render_repository_file(relative: str, title: str | None = None) -> str:
+    path = ROOT / relative
+    if not path.is_file():
+        raise ValueError(f"no file {relative}")
+    return code_block(path, title or path.name)
+
+
+def render_rules() -> str:
+    rows = [f"| `{rule.name}` | {rule.severity} | {rule.summary} |" for rule in RULES.values()]
+    return "\n".join(["| Rule | Severity | What it finds |", "|---|---|---|", *rows])
+
+
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
 
@@ -244,6 +271,20 @@ def define_env(env):
     @env.macro
     def roles_table() -> str:
         return render_roles()
+
+    @env.macro
+    def preflight_run(folder: str, *args: str) -> str:
+        """Show a sample valohai.yaml and the preflight's real output for it."""
+        return render_preflight(folder, *args)
+
+    @env.macro
+    def repository_file(relative: str, title: str | None = None) -> str:
+        """Show a file of this repository that is not a recipe's (a configuration users copy)."""
+        return render_repository_file(relative, title)
+
+    @env.macro
+    def preflight_rules() -> str:
+        return render_rules()
 
 
 def on_post_build(env):

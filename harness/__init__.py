@@ -20,7 +20,8 @@ One module, one job:
 - ``execution``   runs a script as root in a namespace of its own, under a time limit
 - ``checks``      judges an execution's evidence against its plan
 - ``logs``        masks secrets and rewrites stand-in addresses and sandbox paths
-- ``lint``        the semantic lint of valohai.yaml
+- ``lint``        the semantic lint of valohai.yaml: a package of small rule modules, with severities
+- ``preflight``   the lint as a command for any repository (``valohai-preflight``, the pre-commit hook)
 - ``runner``      ties the above into "run this plan", and returns every verdict
 - ``cli``         ``python -m harness``; ``pytest_plugin`` collects recipes as tests
 """

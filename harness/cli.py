@@ -8,12 +8,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import catalogue, models, recipes, runner
+from harness import catalogue, models, preflight, recipes, runner
 from harness.errors import RecipeError, shown_path
 from harness.execution import ExecutionError
 from harness.indexes import IndexHostError
 from harness.lab import Lab
-from harness.lint import RULES, lint_file
 from harness.topology import ROLES
 from harness.wheels import build_wheel, sha256
 
@@ -31,16 +30,15 @@ def main(argv: list[str] | None = None) -> int:
                      help="write each passing run's log to <recipe>/logs/ for the guide")
     check = commands.add_parser("check", help="validate and lint recipe folders without running them")
     check.add_argument("recipes", nargs="+", type=Path, metavar="examples/<slug>")
-    lint = commands.add_parser(
-        "lint", help="the semantic lint: variables, secrets, POSIX sh, models, log leaks",
-        epilog="rules:\n" + "\n".join(f"  {name:30} {text}" for name, text in RULES.items()),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    lint.add_argument("files", nargs="+", type=Path, metavar="valohai.yaml", help="files, or folders holding one")
+    commands.add_parser("lint", add_help=False,
+                        help="the preflight of any valohai.yaml (valohai-preflight); --help for its options")
     commands.add_parser("roles", help="list the index roles a scenario can name")
     commands.add_parser("packages", help="list the stub packages each package set builds")
     hashes = commands.add_parser("hashes", help="print --hash lines for the catalogue's stub wheels")
     hashes.add_argument("projects", nargs="*", help="only these projects")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["lint"]:  # the preflight has its own options
+        return preflight.main(argv[1:], prog="python -m harness lint")
     args = parser.parse_args(argv)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` cleans up
@@ -53,8 +51,6 @@ def main(argv: list[str] | None = None) -> int:
             return _packages()
         if args.command == "hashes":
             return _hashes(args.projects)
-        if args.command == "lint":
-            return _lint(args.files)
         loaded = [recipes.load(folder) for folder in args.recipes]
         if args.command == "check":
             return _check(loaded)
@@ -65,14 +61,6 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexHostError, ExecutionError) as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return 3
-
-
-def _lint(paths: list[Path]) -> int:
-    findings = [f for path in paths for f in lint_file(path / "valohai.yaml" if path.is_dir() else path)]
-    for finding in findings:
-        print(finding)
-    print(f"{len(paths)} file(s): {len(findings)} finding(s)")
-    return 1 if findings else 0
 
 
 def _check(loaded: list[recipes.Recipe]) -> int:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from valohai_yaml.lint import lint
 from valohai_yaml.objs import Config, Step
 from valohai_yaml.objs.environment_variable import EnvironmentVariable
+from valohai_yaml.objs.pipelines.types import edge_types
 
 from harness.errors import Problem, RecipeError
 from harness.yamlsource import YamlSource
@@ -24,6 +26,7 @@ _NO_PARSER = re.compile(r"^No parser for \{'(?P<key>[^']+)'")
 _DUPLICATE_STEP = re.compile(r"^Duplicate step name: (?P<name>.*)\.$")
 _UNEXPECTED_KEY = re.compile(r"\('(?P<key>[^']+)' was unexpected\)")
 
+_GUIDE_WARNING = "warning (Valohai would run it, the guide does not): "
 _HINTS = {
     "'secrets' was unexpected": "valohai.yaml has no secrets key: keep the value in a project or "
     "organization environment variable marked Secret, and declare its name under "
@@ -31,6 +34,11 @@ _HINTS = {
     "is not of type 'array' (": "environment-variables is a list of items with name, default, "
     "optional and description, not a mapping",
     "No parser for": "top-level items are - step:, - pipeline:, - endpoint: or - task:",
+    "is not of type 'string' (": "quote the value: YAML reads 5, 1.0 and true as a number or a boolean",
+    "None is not of type 'object'": "the key has no value: indent the lines that belong under it",
+    "is not of type 'object' (": "each top-level item is a mapping: - step: (or - pipeline:, - endpoint:, - task:) "
+    "with its keys indented under it",
+    ") not valid": f"an edge's middle part is one of {', '.join(sorted(edge_types))}",
 }
 
 
@@ -70,16 +78,33 @@ class ValohaiFile:
 def load(path: Path) -> ValohaiFile:
     """Parse and lint ``path``; any error or warning becomes a ``RecipeError`` with its line."""
     source = YamlSource.load(path)  # YAML syntax and duplicate keys, with their lines
-    result = lint(io.StringIO(path.read_text(encoding="utf-8")), ansi_colors=False)
-    problems = [
-        Problem(path, line, message)
-        for raw in result.messages
-        if raw["type"] in ("error", "warning")
-        for line, message in [_locate(source, raw["type"], raw["message"].strip())]
-    ]
+    problems = [Problem(path, m.line, _GUIDE_WARNING * (m.kind == "warning") + m.text) for m in messages(source)]
     if problems:
         raise RecipeError(problems)
     return ValohaiFile(path, source, Config.parse(source.data))
+
+
+@dataclass(frozen=True)
+class Message:
+    """One valohai-yaml message, placed on a line of the file where it can be."""
+
+    kind: str  # "error" or "warning"
+    line: int | None
+    text: str
+
+
+def messages(source: YamlSource) -> list[Message]:
+    """valohai-yaml's errors and warnings about ``source``, each with a line and, for known mistakes, a hint."""
+    result = lint(io.StringIO(source.text), ansi_colors=False)
+    seen: Counter[str] = Counter()  # valohai-yaml repeats a message once per object it is about
+    found = []
+    for raw in result.messages:
+        if raw["type"] in ("error", "warning"):
+            text = raw["message"].strip()
+            line, message = _locate(source, text, seen[text])
+            seen[text] += 1
+            found.append(Message(raw["type"], line, message))
+    return found
 
 
 def commands(step: Step) -> list[str]:
@@ -91,7 +116,7 @@ def declared_variables(step: Step) -> dict[str, EnvironmentVariable]:
     return dict(step.environment_variables)
 
 
-def _locate(source: YamlSource, kind: str, message: str) -> tuple[int | None, str]:
+def _locate(source: YamlSource, message: str, occurrence: int = 0) -> tuple[int | None, str]:
     line = None
     text = message
     if match := _SCHEMA_MESSAGE.search(message):
@@ -109,9 +134,92 @@ def _locate(source: YamlSource, kind: str, message: str) -> tuple[int | None, st
         line = _item_line(source, lambda item: (item.get("step") or {}).get("name") == match["name"], last=True)
     elif message.startswith("Indentation Error at line"):
         line = int(re.search(r"line (\d+)", message)[1])
+    else:
+        line = source.line(*keys) if (keys := _keys_named_in(source, message, occurrence)) else None
     hint = next((h for needle, h in _HINTS.items() if needle in message), None)
-    prefix = "warning (Valohai would run it, the guide does not): " if kind == "warning" else ""
-    return line, prefix + text + (f" — {hint}" if hint else "")
+    return line, text + (f" — {hint}" if hint else "")
+
+
+# valohai-yaml's semantic messages name objects instead of giving a path: find what they name.
+_NAMED = [
+    (re.compile(r"^Pipeline \"?(?P<pipeline>.+?)\"? edge (?P<end>source|target) node (?P<node>\S+) does not exist"),
+     "edge"),
+    (re.compile(r"^Pipeline \"?(?P<pipeline>.+?)\"? (?P<end>source|target) type (?P<type>\S+) "
+                r"\(between (?P<source>\S+) and (?P<target>\S+)\) not valid"), "edge"),
+    (re.compile(r"^Pipeline \"(?P<pipeline>[^\"]+)\" node \"(?P<node>[^\"]+)\""), "node"),
+    (re.compile(r"^Pipeline (?P<pipeline>.+) has \d+ nodes with the same name of (?P<node>.+)$"), "node"),
+    (re.compile(r"^Pipeline \"(?P<pipeline>[^\"]+)\" parameter \"(?P<parameter>[^\"]+)\""), "pipeline-parameter"),
+    (re.compile(r"^Step \"?(?P<step>[^\",]+)\"?, parameter (?P<parameter>[^:]+):"), "step-parameter"),
+    (re.compile(r"^Step \"?(?P<step>[^\",]+)\"?[,:]"), "step"),
+    (re.compile(r"^Endpoint \"(?P<endpoint>[^\"]+)\""), "endpoint"),
+    (re.compile(r"^Deployment \"(?P<deployment>[^\"]+)\""), "deployment"),
+    (re.compile(r"^\"(?P<field>then|when)\" value \S*?'(?P<value>[^']+)'"), "action"),
+]
+
+
+def _keys_named_in(source: YamlSource, message: str, occurrence: int) -> tuple:
+    """Keys of the object a valohai-yaml message names (its ``occurrence``-th match), as deep as the file has it."""
+    for pattern, what in _NAMED:
+        if not (match := pattern.search(message)):
+            continue
+        names = match.groupdict()
+        kind = next(k for k in ("pipeline", "step", "endpoint", "deployment") if k in names or what == "action")
+        if what == "action":
+            return _action_keys(source, names["field"], names["value"], occurrence)
+        item = _item_index(source, kind, names[kind])
+        if item is None:
+            return ()
+        keys = (item, kind)
+        if what == "node":
+            node = names["node"]
+            return keys + _list_keys(source, keys, "nodes", lambda n, node=node: n.get("name") == node, occurrence)
+        if what == "edge":
+            if names.get("type"):  # both ends named, and the type at one of them
+                ends = [f"{names['source']}.", f"{names['target']}."]
+                ends[names["end"] == "target"] += f"{names['type']}."
+            else:
+                ends = [f"{names['node']}.", ""] if names["end"] == "source" else ["", f"{names['node']}."]
+            return keys + _list_keys(source, keys, "edges", lambda e, ends=ends: all(
+                str(value).startswith(start) for value, start in zip(_ends(e), ends)), occurrence)
+        if what in ("pipeline-parameter", "step-parameter"):
+            parameter = names["parameter"].strip()
+            return keys + _list_keys(source, keys, "parameters", lambda p, parameter=parameter: p.get("name") == parameter)
+        return keys
+    return ()
+
+
+def _item_index(source: YamlSource, kind: str, name: str) -> int | None:
+    items = source.data if isinstance(source.data, list) else []
+    return next((i for i, item in enumerate(items)
+                 if isinstance(item, dict) and isinstance(item.get(kind), dict) and item[kind].get("name") == name), None)
+
+
+def _list_keys(source: YamlSource, keys: tuple, field: str, matches, occurrence: int = 0) -> tuple:
+    entries = source.data[keys[0]][keys[1]].get(field)
+    found = [j for j, entry in enumerate(entries if isinstance(entries, list) else [])
+             if (isinstance(entry, dict) or (field == "edges" and isinstance(entry, list))) and matches(entry)]
+    if found:
+        return (field, found[min(occurrence, len(found) - 1)])
+    return (field,) if entries is not None else ()
+
+
+def _ends(edge) -> list:
+    return (edge + [None, None])[:2] if isinstance(edge, list) else [edge.get("source"), edge.get("target")]
+
+
+def _action_keys(source: YamlSource, field: str, value: str, occurrence: int) -> tuple:
+    """The ``occurrence``-th pipeline node action whose ``then`` or ``when`` holds ``value``."""
+    found = []
+    for i, item in enumerate(source.data if isinstance(source.data, list) else []):
+        pipeline = item.get("pipeline") if isinstance(item, dict) else None
+        nodes = pipeline.get("nodes") if isinstance(pipeline, dict) else None
+        for j, node in enumerate(nodes if isinstance(nodes, list) else []):
+            actions = node.get("actions") if isinstance(node, dict) else None
+            for k, action in enumerate(actions if isinstance(actions, list) else []):
+                values = action.get(field) if isinstance(action, dict) else None
+                if value in (values if isinstance(values, list) else [values]):
+                    found.append((i, "pipeline", "nodes", j, "actions", k, field))
+    return found[min(occurrence, len(found) - 1)] if found else ()
 
 
 def _item_line(source: YamlSource, matches, last: bool = False) -> int | None:

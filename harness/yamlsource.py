@@ -34,13 +34,18 @@ class YamlSource:
     path: Path
     data: Any
     root: yaml.Node | None
+    text: str = ""
 
     @classmethod
     def load(cls, path: Path) -> YamlSource:
         try:
-            text = path.read_text(encoding="utf-8")
+            data = path.read_bytes()
         except OSError as exc:
             raise RecipeError.at(path, None, f"cannot read: {exc.strerror}") from None
+        return cls.parse(path, decode(path, data))
+
+    @classmethod
+    def parse(cls, path: Path, text: str) -> YamlSource:
         loader = _StrictLoader(text)
         try:
             root = loader.get_single_node()
@@ -55,7 +60,14 @@ class YamlSource:
             ) from None
         finally:
             loader.dispose()
-        return cls(path, data, root)
+        return cls(path, data, root, text)
+
+    def node(self, *keys: str | int) -> yaml.Node | None:
+        """The node at ``keys``, or None where the path stops."""
+        node = self.root
+        for key in keys:
+            node, _ = _child(node, key) if node is not None else (None, None)
+        return node
 
     def line(self, *keys: str | int) -> int | None:
         """1-based line of the node at ``keys``, or of its deepest ancestor that exists."""
@@ -70,6 +82,18 @@ class YamlSource:
         if node is not None:
             line = line or node.start_mark.line + 1
         return line
+
+
+def decode(path: Path, data: bytes) -> str:
+    """``data`` as UTF-8, which is what Valohai reads; anything else names the line of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise RecipeError.at(
+            path, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at column {column} — save the file as UTF-8"
+        ) from None
 
 
 def _child(node: yaml.Node, key: str | int) -> tuple[yaml.Node | None, int | None]:

@@ -1,0 +1,37 @@
+"""A finding: where it is, how bad it is, what is wrong and the one-line fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.errors import shown_path, without_credentials
+from harness.lint.rules import Severity
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    line: int
+    step: str | None  # None for findings about the file itself
+    command: str | None
+    rule: str
+    severity: Severity
+    message: str
+    fix: str
+
+    @property
+    def where(self) -> str:
+        step = f"step '{self.step}'" if self.step else ""
+        command = f", command `{shorten(self.command)}`" if self.command else ""
+        return step + command
+
+    def __str__(self) -> str:
+        where = f" {self.where}:" if self.where else ""
+        text = f"{shown_path(self.path)}:{self.line}: {self.severity} {self.rule}:{where} {self.message} — fix: {self.fix}"
+        return without_credentials(text)  # a message may quote the file; never its secrets
+
+
+def shorten(command: str, width: int = 60) -> str:
+    line = " ".join(command.split())
+    return line if len(line) <= width else line[: width - 1] + "…"

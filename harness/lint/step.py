@@ -1,0 +1,85 @@
+"""One step as every rule sees it: its items, its declared variables and secrets, and where each is in the file."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from functools import cached_property
+
+import yaml
+from valohai_yaml.commands import CommandInterpolationWarning
+from valohai_yaml.objs import Step
+from valohai_yaml.objs.environment_variable import EnvironmentVariable
+from valohai_yaml.utils import listify
+
+from harness.lint.findings import Finding
+from harness.lint.repository import Repository
+from harness.lint.rules import RULES, Severity
+from harness.yamlsource import YamlSource
+
+_SECRET_NAME = re.compile(
+    r"(TOKEN|PASSWORD|PASSWD|_PASS$|_PWD$|PASSPHRASE|SECRET|API_?KEY|ACCESS_KEY|PRIVATE_?KEY|KEYFILE|CREDENTIAL|_PAT$)"
+)
+_INDEX_NAME = re.compile(r"(INDEX_URL|PYPI_URL|DEFAULT_INDEX)$")  # the guide's index URLs carry a token
+USERINFO = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s@]+@", re.IGNORECASE)
+
+
+@dataclass
+class StepContext:
+    source: YamlSource
+    index: int  # the step's item in the file
+    step: Step
+    repository: Repository
+
+    @cached_property
+    def commands(self) -> list[str]:
+        """The items as valohai-yaml builds them: known placeholders filled in, ``$VAR`` left for the shell."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CommandInterpolationWarning)
+            return self.step.build_command({})
+
+    @cached_property
+    def raw_commands(self) -> list[str]:
+        return [str(c) for c in listify(self.step.command)]
+
+    @cached_property
+    def declared(self) -> dict[str, EnvironmentVariable]:
+        return dict(self.step.environment_variables)
+
+    @cached_property
+    def secrets(self) -> set[str]:
+        return {name for name, var in self.declared.items() if holds_secret(name, var)}
+
+    @property
+    def may_hold_secrets(self) -> bool:
+        """A declared secret, or a variable group whose values the file doesn't show."""
+        return bool(self.secrets or self.step.environment_variable_groups)
+
+    def finding(self, rule: str, message: str, fix: str, *, command: int | None = None, keys: tuple = (),
+                severity: Severity | None = None, offset: int | None = None) -> Finding:
+        """A finding at ``keys`` (under the step), or at item ``command``, ``offset`` lines into a ``|`` block."""
+        where = (self.index, "step", *(self.command_keys(command) if command is not None else keys))
+        line = self.source.line(*where) or 1
+        node = self.source.node(*where)
+        if offset is not None and isinstance(node, yaml.ScalarNode) and node.style == "|":
+            line = node.start_mark.line + 2 + offset
+        text = self.commands[command] if command is not None and command < len(self.commands) else None
+        return Finding(self.source.path, line, self.step.name, text, rule, severity or RULES[rule].severity, message, fix)
+
+    def command_keys(self, n: int) -> tuple:
+        return ("command", n) if isinstance(self.step.command, list) else ("command",)
+
+    def variable_keys(self, name: str) -> tuple:
+        item = self.source.data[self.index]["step"].get("environment-variables")
+        for j, entry in enumerate(item if isinstance(item, list) else []):
+            if isinstance(entry, dict) and entry.get("name") == name:
+                return ("environment-variables", j)
+        return ("environment-variables",)
+
+
+def holds_secret(name: str, var: EnvironmentVariable) -> bool:
+    """Secret-looking by name or description; an index URL is one unless its default is a URL without credentials."""
+    if _INDEX_NAME.search(name):
+        return not (var.default and "://" in var.default and not USERINFO.search(var.default))
+    return bool(_SECRET_NAME.search(name)) or "secret" in (var.description or "").lower()

@@ -1,0 +1,95 @@
+"""Variables: used but not declared, declared but not read, parameters read as variables, ``$VAR`` in requirements.
+
+A variable a step doesn't declare may still come from a project variable, so
+that is ``info``; a parameter read as ``$NAME`` is empty for sure. A declared
+variable that nothing in the commands reads may be read by the repository's
+code, or by Valohai itself (``VH_*``): only a variable none of them reads is
+reported, as ``info``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from harness.lint.findings import Finding
+from harness.lint.shellwords import without_single_quotes
+from harness.lint.step import StepContext
+
+# Variables every image or Valohai itself provides.
+_PROVIDED = {"HOME", "PATH", "PWD", "OLDPWD", "USER", "SHELL", "TMPDIR", "HOSTNAME", "LANG", "IFS", "RANDOM", "LINENO"}
+# Variables that tools read by name, so a step may declare them without a command mentioning them.
+_TOOL_PREFIXES = ("PIP_", "UV_", "PYTHON", "AWS_", "VH_")
+
+REFERENCE = re.compile(r"(?<!\\)\$(?:\{(?P<braced>[A-Za-z_]\w*)(?P<modifier>[^}]*)\}|(?P<plain>[A-Za-z_]\w*))")
+_ASSIGNED = re.compile(r"(?:^|[\s;&|(])(?:export\s+|readonly\s+|local\s+)?(?P<name>[A-Za-z_]\w*)=")
+_BOUND = re.compile(r"\b(?:for|read(?:\s+-\w+)*|export)\s+(?P<name>[A-Za-z_]\w*)")
+_REQUIREMENTS_OPTION = re.compile(r"(?:^|\s)(?:-r|--requirement|-c|--constraint)[\s=]+(?P<file>[^\s;&|]+)")
+
+
+def check(ctx: StepContext) -> Iterator[Finding]:
+    assigned: set[str] = set()
+    used: set[str] = set()
+    parameters = set(ctx.step.parameters)
+    for n, command in enumerate(ctx.commands):
+        visible = without_single_quotes(command)
+        assigned |= {m["name"] for m in _ASSIGNED.finditer(visible)} | {m["name"] for m in _BOUND.finditer(visible)}
+        for m in REFERENCE.finditer(visible):
+            name = m["braced"] or m["plain"]
+            used.add(name)
+            if name in ctx.declared or name in assigned or _provided(name) or (m["modifier"] or "").startswith((":-", "-", ":=", "=", ":+", "+")):
+                continue
+            if name in parameters:
+                yield ctx.finding(
+                    "parameter-as-variable",
+                    f"${name} is the parameter {name}, but Valohai passes parameters on the command line, not as "
+                    "environment variables, so it is empty here",
+                    f"write {{parameter-value:{name}}} instead of ${name}",
+                    command=n, offset=visible[: m.start()].count("\n"),
+                )
+            else:
+                yield ctx.finding(
+                    "undeclared-variable",
+                    f"${name} is not declared in environment-variables, not set by Valohai, and not set by an earlier "
+                    "command; unless a project variable sets it, the execution runs with it empty",
+                    f"declare it: - name: {name} (with optional: false if the step needs it)",
+                    command=n, offset=visible[: m.start()].count("\n"),
+                )
+        for relative in (m["file"] for m in _REQUIREMENTS_OPTION.finditer(command)):
+            if (path := ctx.repository.file(relative)) is not None:
+                yield from _requirements(ctx, n, path, used)
+    unread = {name for name in ctx.declared if name not in used and not name.startswith(_TOOL_PREFIXES)}
+    for name in sorted(unread - ctx.repository.reads(unread), key=list(ctx.declared).index):
+        yield ctx.finding(
+            "unused-variable",
+            f"{name} is declared, but no command, requirements file or code in the repository reads it",
+            f"remove it, or use \"${name}\" in a command",
+            keys=ctx.variable_keys(name),
+        )
+
+
+def _requirements(ctx: StepContext, n: int, path, used: set[str]) -> Iterator[Finding]:
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        code = line.split(" #", 1)[0]
+        for m in REFERENCE.finditer(code):
+            if m["plain"]:
+                yield ctx.finding(
+                    "requirements-dollar-variable",
+                    f"{path.name} line {number} writes ${m['plain']}, which pip leaves as it is",
+                    f"write ${{{m['plain']}}}",
+                    command=n,
+                )
+                continue
+            used.add(m["braced"])
+            if m["braced"] not in ctx.declared:
+                yield ctx.finding(
+                    "undeclared-variable",
+                    f"{path.name} line {number} uses ${{{m['braced']}}}, which the step doesn't declare; "
+                    "unset, pip keeps it as literal text",
+                    f"declare it: - name: {m['braced']} with optional: false",
+                    command=n,
+                )
+
+
+def _provided(name: str) -> bool:
+    return name in _PROVIDED or name.startswith("VH_")

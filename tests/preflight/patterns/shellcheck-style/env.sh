@@ -1,0 +1,2 @@
+MODEL_DIR=/valohai/outputs
+export MODEL_DIR

@@ -1,0 +1,3 @@
+import os
+
+WAREHOUSE = os.environ["SNOWFLAKE_WAREHOUSE"]
