@@ -1,14 +1,16 @@
 """mkdocs-macros module: every recipe, file and log on the site is rendered from examples/.
 
 Pages call ``recipe``, ``file`` and ``log``; nothing in a page is typed twice.
-After each build, ``rendered-recipes.json`` in the site folder lists what the
-pages showed, so the tests can tell that every recipe appears somewhere.
+After each build, ``<site folder>.manifest.json`` beside the site folder (never
+published inside it) lists what the pages showed, so the tests can tell that
+every recipe appears somewhere.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import html
 import json
 import re
 import sys
@@ -24,7 +26,6 @@ from harness.logs import REWRITES, split_header
 from harness.topology import ROLES
 
 EXAMPLES = ROOT / "examples"
-MANIFEST = "rendered-recipes.json"
 
 _LANGUAGE = {".yaml": "yaml", ".yml": "yaml", ".py": "python", ".txt": "text", ".toml": "toml", ".cfg": "ini"}
 _LOUD_LINE = re.compile(r"^(ERROR|WARNING|curl: )")
@@ -148,8 +149,17 @@ def render_citation(identifier: str, rule: bool = False) -> str:
         documented = vendors.entry(identifier)
     except KeyError as exc:
         raise ValueError(exc.args[0]) from None
-    link = f"[{documented.vendor}: {documented.title}]({documented.url})"
-    return f"{documented.rule} ({link})" if rule else link
+    link = f"[{documented.vendor}: {as_markdown(documented.title)}]({documented.url})"
+    return f"{as_markdown(documented.rule)} ({link})" if rule else link
+
+
+def as_markdown(text: str) -> str:
+    """Plain text shown as written: <, > and & are not HTML, _ and * are not emphasis; `code` stays code."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(
+        part if part.startswith("`") else re.sub(r"([_*|])", r"\\\1", html.escape(part, quote=False))
+        for part in parts
+    )
 
 
 def render_registry() -> str:
@@ -159,7 +169,7 @@ def render_registry() -> str:
             for identifier in repo.follows:
                 followed[identifier].append(f"{host.shown_as.split('//')[1]}{repo.path or '/'}")
     rows = [
-        f"| {d.vendor} | {d.rule} | [{d.title}]({d.url}) | "
+        f"| {d.vendor} | {as_markdown(d.rule)} | [{as_markdown(d.title)}]({d.url}) | "
         f"{'<br>'.join(sorted(set(followed[d.id]))) if d.emulated else 'stated, not emulated'} |"
         for d in vendors.REGISTRY.values()
     ]
@@ -196,7 +206,7 @@ def render_repository_file(relative: str, title: str | None = None) -> str:
 
 
 def render_rules() -> str:
-    rows = [f"| `{rule.name}` | {rule.severity} | {rule.summary} |" for rule in RULES.values()]
+    rows = [f"| `{rule.name}` | {rule.severity} | {as_markdown(rule.summary)} |" for rule in RULES.values()]
     return "\n".join(["| Rule | Severity | What it finds |", "|---|---|---|", *rows])
 
 
@@ -287,6 +297,12 @@ def define_env(env):
         return render_rules()
 
 
+def manifest_path(site_dir: str | Path) -> Path:
+    """Beside the site, not in it: the manifest is for the tests, not for readers."""
+    site = Path(site_dir).resolve()
+    return site.with_name(site.name + ".manifest.json")
+
+
 def on_post_build(env):
     manifest = {key: sorted(values) for key, values in _rendered.items()}
-    (Path(env.conf["site_dir"]) / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    manifest_path(env.conf["site_dir"]).write_text(json.dumps(manifest, indent=2))

@@ -107,8 +107,10 @@ NOT_EMULATED = (
     "How Valohai collects, timestamps and stores the log: here stdout and stderr are one stream.",
     ("Valohai's /valohai folder at that path: recipes reach inputs and outputs through $VH_INPUTS_DIR and "
      "$VH_OUTPUTS_DIR, which hold the sandbox's paths here and /valohai/... on Valohai."),
-    ("Which value wins when a project variable and a step default name the same variable, and whether an "
-     "inherited secret satisfies optional: false. Valohai doesn't document either, and no recipe relies on them."),
+    ("Which value wins when a project variable and a step default name the same variable: Valohai doesn't "
+     "document it, and no scenario sets a variable that its step gives a default."),
+    ("Whether a value from an organization group satisfies optional: false: Valohai documents it for "
+     "project-level values only; the harness counts a group's values like a project's."),
 )
 
 

@@ -132,6 +132,8 @@ class IndexHost:
         )
         server.ssl_adapter = _TLSAdapter(*self.certificate)
         server.expiration_interval = 0.1  # how often serve() looks up from its connections, so stop() is quick
+        # Clients that refuse the certificate (the recipes about certificates) are the story, not noise to print.
+        server.error_log = lambda *args, **kwargs: None
         started: queue.Queue[BaseException | None] = queue.Queue()
 
         def run() -> None:

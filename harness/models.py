@@ -50,8 +50,8 @@ class ExecutionModel:
 
 LINES_SH = ExecutionModel(
     "lines", "sh",
-    "The documented model: items are consecutive lines of one script without set -e, and the execution's "
-    "status is the last line's. Valohai's own examples depend on it. Run by /bin/sh, which is dash in "
+    "The model Valohai's documentation and examples imply: items are consecutive lines of one script "
+    "without set -e, and the execution's status is the last line's. Run by /bin/sh, which is dash in "
     "Debian-based images.",
 )
 LINES_BASH = ExecutionModel(

@@ -43,6 +43,11 @@ REGISTRY = {
                    "Hide Existence of Unauthorized Resources",
                    _JFROG + "jfrog-platform-administration-documentation/hide-existence-of-unauthorized-resources",
                    emulated=True),
+        Documented("jfrog-api-keys-deprecated", "JFrog",
+                   "JFrog deprecated API keys; access tokens, and reference tokens that stand for them, replace "
+                   "them, also as the password of Basic authentication.",
+                   "Platform API Key Deprecation and the new Reference Tokens",
+                   _JFROG + "platform-api-key-deprecation-and-the-new-reference-tokens/what-is-a-reference-token"),
         Documented("jfrog-anonymous-access-off", "JFrog",
                    "Anonymous access has been off by default since Artifactory 6.12.",
                    "Allow Anonymous Access",
@@ -88,6 +93,11 @@ REGISTRY = {
                    "lasts 12 hours at most.",
                    "Configure and use pip with CodeArtifact",
                    "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html", emulated=True),
+        Documented("codeartifact-token-permissions", "AWS",
+                   "Getting an authorization token requires the codeartifact:GetAuthorizationToken and "
+                   "sts:GetServiceBearerToken permissions.",
+                   "GetAuthorizationToken", "https://docs.aws.amazon.com/codeartifact/latest/APIReference/"
+                   "API_GetAuthorizationToken.html"),
         Documented("codeartifact-external-connection", "AWS",
                    "A repository serves public PyPI packages only through an external connection to public:pypi, "
                    "its own or an upstream repository's.",
@@ -139,7 +149,11 @@ REGISTRY = {
                    "Authentication", "https://pip.pypa.io/en/stable/topics/authentication/"),
         Documented("pip-timeout-retries", "pip",
                    "--timeout (PIP_TIMEOUT) defaults to 15 seconds and --retries (PIP_RETRIES) to 5.",
-                   "pip: General Options", "https://pip.pypa.io/en/stable/cli/pip/#general-options"),
+                   "General Options", "https://pip.pypa.io/en/stable/cli/pip/#general-options"),
+        Documented("pip-hash-checking", "pip",
+                   "In hash-checking mode (--require-hashes), every requirement needs an exact version and a hash, "
+                   "and pip refuses a file whose hash isn't listed.",
+                   "Secure installs", "https://pip.pypa.io/en/stable/topics/secure-installs/"),
         Documented("pip-https-certificates", "pip",
                    "Since pip 24.2 the system certificate store is used in addition to certifi; --cert or PIP_CERT "
                    "names another bundle.",
@@ -152,14 +166,56 @@ REGISTRY = {
                    "unsafe-best-match behaves like pip.",
                    "Package indexes", "https://docs.astral.sh/uv/concepts/indexes/"),
         Documented("uv-index-credentials", "uv",
-                   "UV_INDEX and UV_DEFAULT_INDEX take <name>=<url>; a named index's credentials go in "
-                   "UV_INDEX_<NAME>_USERNAME and UV_INDEX_<NAME>_PASSWORD.",
+                   "UV_DEFAULT_INDEX replaces PyPI as uv's default index, and UV_INDEX adds indexes; both take "
+                   "<name>=<url>, and a named index's credentials go in UV_INDEX_<NAME>_USERNAME and "
+                   "UV_INDEX_<NAME>_PASSWORD.",
                    "Package indexes", "https://docs.astral.sh/uv/concepts/indexes/"),
+        Documented("uv-ignores-pip-configuration", "uv",
+                   "uv doesn't read pip's configuration files or its PIP_* environment variables.",
+                   "Compatibility with pip: configuration files and environment variables",
+                   "https://docs.astral.sh/uv/pip/compatibility/#configuration-files-and-environment-variables"),
+        Documented("uv-docker-images", "uv",
+                   "uv's images with Python are built FROM the official python:3.x slim images of Debian 13 (trixie) "
+                   "and Alpine, with uv and uvx in /usr/local/bin.",
+                   "build-docker.yml (astral-sh/uv)",
+                   "https://github.com/astral-sh/uv/blob/72c90e48/.github/workflows/build-docker.yml"),
         Documented("uv-tls", "uv",
                    "uv trusts its built-in roots by default; --system-certs (UV_SYSTEM_CERTS, formerly --native-tls) "
                    "uses the system store, and SSL_CERT_FILE replaces the roots with a bundle.",
                    "TLS certificates", "https://docs.astral.sh/uv/concepts/authentication/certificates/"),
         # Valohai
+        Documented("valohai-private-pypi", "Valohai",
+                   "Valohai's own guide stores the index URL as a secret variable and points pip at it with "
+                   "pip config set global.index-url, saying pip then falls back to public PyPI.",
+                   "Private PyPI Repositories", "https://docs.valohai.com/executions/advanced-features/private-pypi-jfrog"),
+        Documented("valohai-organization-groups", "Valohai",
+                   "Under Hi, <username> → Manage <organization> → Environment Variables, an admin creates a variable "
+                   "group, chooses the projects that may use it and marks values Secret; the variables are then "
+                   "available in those projects' executions, and one edit rotates a value everywhere.",
+                   "Environment Variables & Secrets",
+                   "https://docs.valohai.com/user-and-organization-management/getting-started/environment-variables"),
+        Documented("valohai-required-variables", "Valohai",
+                   "An execution may not be created unless every required variable (optional: false) has a value, "
+                   "set in the step or trickled down from project-level settings; a variable's description can be "
+                   "shown as help text in the user interface.",
+                   "valohai-yaml's schema for environment-variables (the parser Valohai publishes)",
+                   "https://github.com/valohai/valohai-yaml/blob/master/valohai_yaml/schema_data.py"),
+        Documented("valohai-examples-one-script", "Valohai",
+                   "Valohai's example repositories put items such as - nohup python ./scripts/valohai_watch.py & "
+                   "and - source .venv/bin/activate in a step's command: they work only if the items run as lines of "
+                   "one shell script.",
+                   "valohai/yolo-example, valohai.yaml",
+                   "https://github.com/valohai/yolo-example/blob/2940a6011d169e4d29fd99ae55777910207536a8/valohai.yaml"),
+        Documented("valohai-examples-source", "Valohai",
+                   "Valohai's output-metadata example runs - source .venv/bin/activate as an item of its own, on "
+                   "the ghcr.io/astral-sh/uv:python3.13-bookworm-slim image.",
+                   "valohai/output-metadata-example, valohai.yaml",
+                   "https://github.com/valohai/output-metadata-example/blob/bee5ac81343b9a231841f988d6f1413d44e7a307/valohai.yaml"),
+        Documented("valohai-local-run", "Valohai",
+                   "Valohai's local emulator joins a step's commands with ' && ' and runs them with /bin/sh -c.",
+                   "valohai-local-run, executor.py",
+                   "https://github.com/valohai/valohai-local-run/blob/219feb418b7f8a68cd5895739dd1d8cb3465eeb0/"
+                   "valohai_local_run/executor.py"),
         Documented("valohai-step-command", "Valohai",
                    "An execution is marked crashed if its last command returns an error code other than 0.",
                    "valohai.yaml: step.command", "https://docs.valohai.com/reference-guides/valohai-yaml/step-command/"),

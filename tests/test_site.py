@@ -21,11 +21,12 @@ CREDENTIAL = re.compile(r"[a-z]+://[^/@\s$<{:]+:(?!\*+@)[^/@\s$<{]+@")
 @pytest.mark.xdist_group("site")
 def test_site_builds_strictly(built_site):
     assert (built_site / "index.html").is_file()
+    assert not list(built_site.glob("*.json")), "the tests' manifest must not be published with the site"
 
 
 @pytest.mark.xdist_group("site")
 def test_every_recipe_and_every_log_is_on_a_page(built_site):
-    manifest = json.loads((built_site / "rendered-recipes.json").read_text())
+    manifest = json.loads(macros.manifest_path(built_site).read_text())
     slugs = {p.name for p in recipes.discover(EXAMPLES)}
     assert set(manifest["recipes"]) == slugs, f"not on any page: {sorted(slugs - set(manifest['recipes']))}"
     for entry in manifest["logs"]:
@@ -37,7 +38,7 @@ def test_every_recipe_and_every_log_is_on_a_page(built_site):
 @pytest.mark.xdist_group("site")
 def test_how_recipes_are_run_lists_every_model_deviation_rewrite_and_gap(built_site):
     """The page is rendered from the harness's own data: anything the harness does and the page omits fails here."""
-    manifest = json.loads((built_site / "rendered-recipes.json").read_text())
+    manifest = json.loads(macros.manifest_path(built_site).read_text())
     assert set(manifest["fidelity"]) == {"models", "images", "deviations", "rewrites", "not-emulated", "registry"}
     text = html.unescape(re.sub(r"<[^>]+>", "", (built_site / "how-recipes-run" / "index.html").read_text()))
     expected = [
@@ -52,7 +53,7 @@ def test_how_recipes_are_run_lists_every_model_deviation_rewrite_and_gap(built_s
 
 @pytest.mark.xdist_group("site")
 def test_every_documented_behaviour_is_cited_where_the_guide_relies_on_it(built_site):
-    manifest = json.loads((built_site / "rendered-recipes.json").read_text())
+    manifest = json.loads(macros.manifest_path(built_site).read_text())
     uncited = set(vendors.REGISTRY) - set(manifest["cited"])
     assert not uncited, f"documented in harness/vendors.py but cited on no page: {sorted(uncited)}"
 
@@ -131,3 +132,26 @@ def test_macros_name_what_is_missing():
         macros.render_file("use-in-executions", "setup.py")
     with pytest.raises(ValueError, match="annotation target 'no such line' is not in examples/use-in-executions/valohai.yaml"):
         macros.render_recipe("use-in-executions", annotations={"no such line": "a note"})
+
+
+def _page_text(built_site, page: str) -> str:
+    text = html.unescape(re.sub(r"<[^>]+>", "", (built_site / page / "index.html").read_text()))
+    return re.sub(r"\s+", " ", text)
+
+
+def _as_read(markdown: str) -> str:
+    """What a reader sees of a short markdown text: code spans lose their backticks."""
+    return re.sub(r"\s+", " ", markdown.replace("`", ""))
+
+
+@pytest.mark.xdist_group("site")
+def test_registry_and_rule_texts_reach_the_reader_intact(built_site):
+    """Texts holding <, > or & are escaped once, not swallowed as HTML nor shown as &amp;lt;."""
+    shown = {
+        "how-recipes-run": [_as_read(t) for d in vendors.REGISTRY.values() for t in (d.rule, d.title)],
+        "check-your-valohai-yaml": [_as_read(rule.summary) for rule in macros.RULES.values()],
+    }
+    for page, texts in shown.items():
+        text = _page_text(built_site, page)
+        missing = [t for t in texts if t not in text]
+        assert not missing, f"{page}: not shown as written: {missing}"

@@ -43,7 +43,7 @@ def _models(ctx: StepContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "breaks-under-model",
                 f"under {model} the items are not a valid script ({error})"
-                + ("" if platform else "; the platform's documented model runs them, Valohai's local emulators don't"),
+                + ("" if platform else "; the model Valohai's examples imply runs them, Valohai's local emulators don't"),
                 _MODEL_FIX, command=_item_of_error(error, commands, model),
                 severity=Severity.ERROR if platform else Severity.WARNING,
             )
@@ -64,7 +64,7 @@ def _bare_shell_c(ctx: StepContext) -> Iterator[Finding]:
 
 
 def _status(ctx: StepContext) -> Iterator[Finding]:
-    """Under the documented model only the last item's status counts: an echo after pip hides pip's failure."""
+    """Valohai marks an execution crashed only when its last item fails: an echo after pip hides pip's failure."""
     commands = [c for c in ctx.commands if c.strip() and not c.startswith("#!")]
     if len(commands) < 2 or any(_SET_E.search(c) for c in commands):
         return
@@ -72,7 +72,7 @@ def _status(ctx: StepContext) -> Iterator[Finding]:
     if last and last[0] in _CANNOT_FAIL and "&&" not in commands[-1] and "||" not in commands[-1]:
         yield ctx.finding(
             "status-masked",
-            f"the last item ({last[0]}) always succeeds, so under the documented model the execution succeeds even "
+            f"the last item ({last[0]}) always succeeds, so on Valohai the execution succeeds even "
             "when an earlier item failed",
             f"make it depend on what it reports: - previous-command && {commands[-1].strip()}; or make - set -e the "
             "first item",

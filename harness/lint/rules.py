@@ -54,7 +54,7 @@ RULES = {rule.name: rule for rule in [
     Rule("parameter-as-variable", _ERROR, "a command reads a parameter as $NAME; parameters are not environment "
                                           "variables"),
     Rule("breaks-under-model", _ERROR, "the items are not a valid script under one way the platform may run them "
-                                       "(error under the documented lines model, warning under ' && ' joining)"),
+                                       "(error under the lines models, warning under ' && ' joining)"),
     Rule("bare-shell-c", _WARNING, "an item is `bash -c` alone: items are lines of one script, not the arguments "
                                    "of the item before"),
     Rule("status-masked", _WARNING, "a last item that can't fail decides the status after items that can"),
