@@ -12,6 +12,7 @@ import contextlib
 import io
 import html
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -20,12 +21,13 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # mkdocs-macros loads this file by path; the harness sits beside it
     sys.path.insert(0, str(ROOT))
 
-from harness import fidelity, images, models, preflight, recipes, topology, vendors
+from harness import fidelity, images, models, pip_matrix, pip_versions, preflight, recipes, topology, vendors
 from harness.lint import RULES
 from harness.logs import REWRITES, split_header
 from harness.topology import ROLES
 
 EXAMPLES = ROOT / "examples"
+PIP_PAGE = "pip-versions.md"  # the full pip matrix
 
 _LANGUAGE = {".yaml": "yaml", ".yml": "yaml", ".py": "python", ".txt": "text", ".toml": "toml", ".cfg": "ini"}
 _LOUD_LINE = re.compile(r"^(ERROR|WARNING|curl: )")
@@ -134,7 +136,7 @@ def render_deviations() -> str:
     items = []
     for d in fidelity.DEVIATIONS:
         added = f" Adds {', '.join(f'`{v}`' for v in d.variables)}." if d.variables else ""
-        where = " (uv's images only)" if d.uv_images_only else ""
+        where = " (uv's images only)" if d.uv_images_only else " (pip matrix only)" if d.pip_matrix_only else ""
         items.append(f"- **{d.name}**{where}: {d.what} *Why:* {d.why}{added} *In the logs:* {d.shows}")
     return "\n".join(items)
 
@@ -210,6 +212,91 @@ def render_rules() -> str:
     return "\n".join(["| Rule | Severity | What it finds |", "|---|---|---|", *rows])
 
 
+def _versions(versions: list[str]) -> str:
+    return ", ".join(versions)
+
+
+def _span(versions: list[str]) -> str:
+    """``20.2.4–26.3`` for a run of the matrix's pips, else the list."""
+    order = list(pip_versions.MATRIX)
+    at = [order.index(v) for v in versions]
+    if len(versions) > 1 and at == list(range(at[0], at[0] + len(at))):
+        return f"{versions[0]}–{versions[-1]}"
+    return _versions(versions)
+
+
+def render_pip_line(slug: str, link: str | None) -> str:
+    """Which pips the recipe holds for, from its committed table; a small table where some pips differ."""
+    recipe = load_recipe(slug)
+    table = pip_matrix.load_table(recipe)
+    more = f" ([every scenario under every pip]({link}#{slug}))" if link else ""
+    if table is None or not table.get("scenarios"):
+        if not pip_matrix.matrix_plans(recipe):
+            return ""
+        return f"**Which pip:** not run under the pip matrix yet (`{pip_matrix.REFRESH.format(slug=slug)}`)."
+    versions, cells = table["pips"], table["scenarios"]
+    holding = [v for v in versions if all(row.get(v, {}).get("holds") for row in cells.values())]
+    if holding == versions:
+        return f"**Which pip:** holds for every pip tested, {_span(versions)}{more}."
+    rows = []
+    for name, row in cells.items():
+        scenario = recipe.scenarios[name]
+        for key, override in scenario.pips.items():
+            differing = [v for v in versions if row.get(v, {}).get("declared") == key and not row[v]["holds"]]
+            if differing:
+                rows.append(f"| {_versions(differing)} (`{key}`) | {name} | {as_markdown(override.because)} |")
+    held = f"holds for pip {_span(holding)}" if holding else "holds as written for none of the pips tested"
+    head = f"**Which pip:** {held}; under the other pips tested{more}:"
+    return "\n".join([head, "", "| pip | Scenario | What differs |", "|---|---|---|", *rows])
+
+
+def render_pip_tables() -> str:
+    """Every recipe's table: one row per scenario, one column per pip, and how each log differs."""
+    sections = []
+    for folder in recipes.discover(EXAMPLES):
+        recipe = recipes.load(folder)
+        table = pip_matrix.load_table(recipe)
+        if not pip_matrix.matrix_plans(recipe):
+            continue
+        lines = [f"## {recipe.slug}", ""]
+        if table is None:
+            lines.append(f"Not run under the pip matrix yet: `{pip_matrix.REFRESH.format(slug=recipe.slug)}`.")
+            sections.append("\n".join(lines))
+            continue
+        versions = table["pips"]
+        lines += ["| Scenario | " + " | ".join(f"pip {v}" for v in versions) + " |",
+                  "|---|" + "---|" * len(versions)]
+        details = []
+        for name, row in table["scenarios"].items():
+            texts = []
+            for v in versions:
+                cell = row.get(v)
+                if cell is None:
+                    texts.append("not run")
+                    continue
+                word = "holds" if cell["holds"] else "**differs**"
+                texts.append(f"{word}, {cell['outcome']}" + (f", log ±{len(cell['log'])}" if cell["log"] else ""))
+            lines.append(f"| {name} | " + " | ".join(texts) + " |")
+            by_log: dict[tuple[str, ...], list[str]] = {}
+            for v in versions:
+                if row.get(v, {}).get("log"):
+                    by_log.setdefault(tuple(row[v]["log"]), []).append(v)
+            for log, under in by_log.items():
+                block = "\n".join(["```diff", *log, "```"])
+                details.append(f'??? note "{name}: the log under pip {_versions(under)}"\n\n{_indent(block)}')
+        becauses = [f"- **{name}**, pips `{key}`: {as_markdown(override.because)}"
+                    for name in table["scenarios"] for key, override in recipe.scenarios[name].pips.items()]
+        sections.append("\n\n".join(["\n".join(lines), *(["\n".join(becauses)] if becauses else []), *details]))
+    return "\n\n".join(sections)
+
+
+def render_pip_versions() -> str:
+    rows = [f"| {p.version} | {p.why} | " + "; ".join(f"[{what}]({where})" for what, where in p.sources) + " |"
+            for p in pip_versions.OLDER]
+    rows.append(f"| {pip_versions.PINNED} | {pip_versions.PINNED_WHY} | |")
+    return "\n".join(["| pip | Why it is in the matrix | Sources |", "|---|---|---|", *rows])
+
+
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
 
@@ -220,9 +307,21 @@ def define_env(env):
 
     @env.macro
     def recipe(slug: str, annotations: dict[str, str] | None = None) -> str:
-        """Show a recipe: its valohai.yaml and companion files."""
+        """Show a recipe: its valohai.yaml and companion files, and which pips it holds for."""
         _rendered["recipes"].add(slug)
-        return render_recipe(slug, annotations)
+        link = None
+        if (Path(env.conf["docs_dir"]) / PIP_PAGE).is_file():
+            link = os.path.relpath(PIP_PAGE, os.path.dirname(env.page.file.src_uri) or ".")
+        line = render_pip_line(slug, link)
+        return render_recipe(slug, annotations) + (f"\n\n{line}" if line else "")
+
+    @env.macro
+    def pip_matrix_tables() -> str:
+        return render_pip_tables()
+
+    @env.macro
+    def pip_matrix_versions() -> str:
+        return render_pip_versions()
 
     @env.macro
     def file(slug: str, name: str) -> str:

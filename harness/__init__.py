@@ -24,4 +24,13 @@ One module, one job:
 - ``preflight``   the lint as a command for any repository (``valohai-preflight``, the pre-commit hook)
 - ``runner``      ties the above into "run this plan", and returns every verdict
 - ``cli``         ``python -m harness``; ``pytest_plugin`` collects recipes as tests
+
+The pip matrix, every scenario under the pips real images ship:
+
+- ``pip_versions``      which pips, why each, with sources (data only)
+- ``pip_fetch``         ``python -m harness fetch-pips``: their wheels into ``.cache/pip-matrix``
+- ``pip_images``        the image with another pip, unpacked from its wheel
+- ``pip_matrix``        runs a scenario under a pip, judges it, keeps each recipe's table
+- ``pip_matrix_cli``    ``python -m harness matrix`` and ``matrix-gather``
+- ``pip_matrix_plugin`` ``pytest --pip-matrix``
 """

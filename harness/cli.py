@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import catalogue, models, preflight, recipes, runner
+from harness import catalogue, models, pip_fetch, pip_matrix_cli, preflight, recipes, runner
 from harness.errors import RecipeError, shown_path
 from harness.execution import ExecutionError
 from harness.indexes import IndexHostError
@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("packages", help="list the stub packages each package set builds")
     hashes = commands.add_parser("hashes", help="print --hash lines for the catalogue's stub wheels")
     hashes.add_argument("projects", nargs="*", help="only these projects")
+    commands.add_parser("fetch-pips", help="download the pip matrix's wheels into .cache/pip-matrix (set-up)")
+    pip_matrix_cli.add_commands(commands)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["lint"]:  # the preflight has its own options
         return preflight.main(argv[1:], prog="python -m harness lint")
@@ -51,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
             return _packages()
         if args.command == "hashes":
             return _hashes(args.projects)
+        if args.command == "fetch-pips":
+            return pip_fetch.main()
+        if args.command in pip_matrix_cli.COMMANDS:
+            return pip_matrix_cli.main(args)
         loaded = [recipes.load(folder) for folder in args.recipes]
         if args.command == "check":
             return _check(loaded)

@@ -44,7 +44,9 @@ def fake_jfrog_token() -> str:
 
 def special_password(characters: str = "@:/#") -> str:
     """A fresh password with each of ``characters`` between random runs, as some token generators make them."""
-    runs = [secrets.token_hex(5) for _ in range(len(characters) + 1)]
+    # Each run starts with a letter: a run of digits after ":" would read as a valid-looking port to pip, and the
+    # recipes' logs would depend on the draw.
+    runs = [secrets.choice("abcdef") + secrets.token_hex(5) for _ in range(len(characters) + 1)]
     return runs[0] + "".join(c + run for c, run in zip(characters, runs[1:]))
 
 

@@ -18,6 +18,7 @@ class Deviation:
     variables: tuple[str, ...] = ()  # environment variables this deviation adds
     shows: str = ""  # how, if at all, it shows in a log
     uv_images_only: bool = False
+    pip_matrix_only: bool = False  # only in the pip matrix's runs under older pips (harness.pip_images)
 
 
 UV_ROOTS = "/usr/local/share/harness/uv-builtin-roots.pem"  # stands in for the roots built into uv
@@ -35,10 +36,20 @@ DEVIATIONS = (
     ),
     Deviation(
         "pip",
-        "The pinned pip runs instead of the one the image ships.",
-        "One pip for every log keeps the guide's logs comparable; the pip matrix runs the recipes under the "
-        "pips that images ship.",
+        "The pinned pip runs instead of the one the image ships. The pip matrix runs every scenario again under "
+        "the pips that images ship, unpacked from their wheels into the image's site-packages as get-pip.py or "
+        "ensurepip install them, under the lines+sh model only.",
+        "One pip for every log keeps the guide's logs comparable; the matrix says which pips each recipe holds for.",
         shows="Each log's first line names the pip.",
+    ),
+    Deviation(
+        "certifi bundle",
+        "Pips older than 24.2 (in the pip matrix) get the session CA appended to their vendored certifi bundle, "
+        "pip/_vendor/certifi/cacert.pem.",
+        "Before 24.2 pip trusts only that bundle, not the system store (pip's NEWS, 24.2); the session CA stands "
+        "in for the public CAs certifi holds.",
+        shows="Nothing.",
+        pip_matrix_only=True,
     ),
     Deviation(
         "paths",
@@ -116,6 +127,6 @@ NOT_EMULATED = (
 
 def added_variables(has_uv: bool) -> dict[str, str | None]:
     """The variables deviations may add to an execution of an image (with uv or not); values where fixed."""
-    names = {n for d in DEVIATIONS if has_uv or not d.uv_images_only for n in d.variables}
+    names = {n for d in DEVIATIONS if (has_uv or not d.uv_images_only) and not d.pip_matrix_only for n in d.variables}
     fixed = {"SSL_CERT_FILE": UV_ROOTS}
     return {name: fixed.get(name) for name in sorted(names)}

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import cheroot.wsgi
 import pypiserver
+from pypiserver.config import Config
 from cheroot.ssl import Adapter
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 
@@ -59,16 +60,17 @@ class ServedRepository:
         return app
 
     def _pypiserver(self, roots: tuple[Path, ...]):
-        # "simple-dir": list the folder on each request. The default caching backend starts an
-        # inotify watcher per app when watchdog is installed; these folders never change anyway.
-        common = {"roots": [str(r) for r in roots], "disable_fallback": True, "backend_arg": "simple-dir"}
-        if not self.readers:
-            return pypiserver.app(authenticate=[], password_file=".", **common)
-        return pypiserver.app(
-            authenticate=["list", "download"],
-            auther=lambda user, password: any(c.accepts(user, password) for c in self.readers),
-            **common,
-        )
+        # "simple-dir": list the folder on each request; these folders never change. Not pypiserver.app():
+        # it builds its default configuration first, whose "auto" backend starts a watchdog observer
+        # (an inotify instance, 128 per user) that is never stopped.
+        options = {"roots": [str(r) for r in roots], "disable_fallback": True}
+        if self.readers:
+            options |= {"authenticate": ["list", "download"],
+                        "auther": lambda user, password: any(c.accepts(user, password) for c in self.readers)}
+        else:
+            options |= {"authenticate": [], "password_file": "."}
+        config = Config.from_args(["run", "--backend", "simple-dir"]).with_updates(**options)
+        return pypiserver.setup_routes_from_config(pypiserver.app_from_config(config), config)
 
 
 def _normalized(name: str) -> str:
@@ -117,7 +119,7 @@ class IndexHost:
 
     @property
     def origin(self) -> str:
-        """Where the harness itself reaches it (its certificate also names 127.0.0.1)."""
+        """Where the harness itself reaches it (``tls.SessionCA.client_context`` checks the chain, not the name)."""
         return f"https://127.0.0.1:{self.port}"
 
     def url(self, path: str, userinfo: str = "") -> str:

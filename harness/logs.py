@@ -22,6 +22,7 @@ _CONNECTION = re.compile(r"(?P<kind>HTTPSConnection(?:Pool)?)\(host='(?P<host>[^
 _CURL_CONNECT = re.compile(r"to (?P<host>\S+) port (?P<port>\d+)")
 _DURATION = re.compile(r"(after \d+ ms|in \d+(\.\d+)?m?s$)")
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")  # Python's repr of an object: differs on every run
+_SERIAL = re.compile(r"'serialNumber': '[0-9A-F]+'")  # a certificate's, as older pips print it: new each session
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def sandbox_paths(root: str, uv_dir: str) -> dict[str, str]:
 def stable_lines(text: str) -> list[str]:
     """The lines a committed log and a fresh run must share."""
     return [
-        _ADDRESS.sub(" at 0x…", _DURATION.sub("<duration>", line.rstrip()))
+        _SERIAL.sub("'serialNumber': '…'", _ADDRESS.sub(" at 0x…", _DURATION.sub("<duration>", line.rstrip())))
         for line in text.splitlines() if not _VOLATILE.match(line)
     ]
 

@@ -151,6 +151,11 @@ class NotARecipe(_ShowsRecipeErrors, pytest.Directory):
 class RecipeFile(_ShowsRecipeErrors, pytest.File):
     def collect(self):
         recipe = recipes.load(self.path.parent)
+        if self.config.getoption("pip_matrix", None) is not None:  # harness.pip_matrix_plugin
+            from harness import pip_matrix_plugin
+
+            yield from pip_matrix_plugin.items(self, recipe)
+            return
         yield LintItem.from_parent(self, name="lint", recipe=recipe)
         for plan in recipe.plans():
             yield ScenarioItem.from_parent(self, name=plan.id, plan=plan)

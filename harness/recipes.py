@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from valohai_yaml.objs import Step
 
-from harness import catalogue, models, valohai
+from harness import catalogue, models, pip_versions, valohai
 from harness.errors import Problem, RecipeError
 from harness.images import HOW_TO_ADD, SUPPORTED, Image, image
 from harness.lint import RULES
@@ -63,6 +63,12 @@ class ModelExpect(_Strict):
     secret_leaks: bool | None = Field(default=None, alias="secret-leaks")
 
 
+class PipExpect(ModelExpect):
+    """What differs under the pips of one version range (``pip_versions``), and why; shown on the recipe's page."""
+
+    because: str = Field(min_length=1)
+
+
 class Scenario(_Strict):
     description: str
     step: str | None = None  # defaults to the file's step
@@ -74,6 +80,7 @@ class Scenario(_Strict):
     time_limit: float = Field(default=DEFAULT_TIME_LIMIT, alias="time-limit", gt=0, le=600)
     expect: Expect
     models: dict[str, ModelExpect] = {}  # execution model -> what differs under it (and it has a log of its own)
+    pips: dict[str, PipExpect] = {}  # pip version range ("<22.2") -> what differs under those pips (the pip matrix)
 
     def supplied(self) -> dict[str, str]:
         """Every variable the scenario supplies by role, organization groups first, then the project's."""
@@ -86,6 +93,19 @@ class Scenario(_Strict):
             return self.expect
         changes = override.model_dump(by_alias=True, exclude_unset=True)
         return Expect.model_validate(self.expect.model_dump(by_alias=True) | changes)
+
+    def pip_range(self, version: str) -> str | None:
+        """The declared range (a key of ``pips``) that takes in this pip, if any."""
+        return next((key for key in self.pips if pip_versions.in_range(version, key)), None)
+
+    def expect_under_pip(self, model: ExecutionModel, version: str) -> Expect:
+        """The model's expectations, with what the pip's declared range changes."""
+        base = self.expect_under(model)
+        key = self.pip_range(version)
+        if key is None:
+            return base
+        changes = self.pips[key].model_dump(by_alias=True, exclude_unset=True, exclude={"because"})
+        return Expect.model_validate(base.model_dump(by_alias=True) | changes)
 
 
 class ScenarioFile(_Strict):
@@ -340,6 +360,8 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                                                          "Valohai gives, e.g. the variable that is missing"))
             if scenario.models:
                 problems.append(problem((*at, "models"), "a rejected execution never runs, so no model differs"))
+            if scenario.pips:
+                problems.append(problem((*at, "pips"), "a rejected execution never runs, so no pip differs"))
         else:
             for var in missing:
                 problems.append(problem(
@@ -362,12 +384,40 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                 only_changes = Expect(outcome="success", installed=override.installed or {},
                                       **{"not-installed": override.not_installed or []})
                 problems.extend(_expectation_problems(source, (*at, "models", model), only_changes, ""))
+        problems.extend(_pip_range_problems(source, at, scenario))
     for step_name, rules in spec.lint_finds.items():
         if vh.step(step_name) is None:
             problems.append(problem(("lint-finds", step_name), f"valohai.yaml has no step '{step_name}' (steps: {steps})"))
         for i, rule in enumerate(rules):
             if rule not in RULES:
                 problems.append(problem(("lint-finds", step_name, i), f"unknown lint rule '{rule}'{_did_you_mean(rule, list(RULES))}"))
+    return problems
+
+
+def _pip_range_problems(source: YamlSource, at: tuple, scenario: Scenario) -> list[Problem]:
+    """Each range is a version range that takes in pips of the matrix, not the pinned one, and no two share one."""
+    problems, claimed = [], {}
+    for key, override in scenario.pips.items():
+        keys = (*at, "pips", key)
+        if pip_versions.parse_range(key) is None:
+            problems.append(Problem(source.path, source.line(*keys),
+                                    f"'{key}' is not a pip version range (write e.g. '<22.2' or '>=22.2,<26.2')"))
+            continue
+        covered = pip_versions.covered(key)
+        if not covered:
+            problems.append(Problem(source.path, source.line(*keys), f"pips '{key}' takes in no pip of the matrix "
+                                    f"({', '.join(pip_versions.MATRIX)}): nothing would check it"))
+        if pip_versions.PINNED in covered:
+            problems.append(Problem(source.path, source.line(*keys), f"pips '{key}' takes in the pinned pip "
+                                    f"{pip_versions.PINNED}, whose results are the scenario's own expect"))
+        for version in covered:
+            if version in claimed:
+                problems.append(Problem(source.path, source.line(*keys),
+                                        f"pips '{key}' and '{claimed[version]}' both take in pip {version}"))
+            claimed.setdefault(version, key)
+        only_changes = Expect(outcome="success", installed=override.installed or {},
+                              **{"not-installed": override.not_installed or []})
+        problems.extend(_expectation_problems(source, keys, only_changes, ""))
     return problems
 
 

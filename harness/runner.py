@@ -34,6 +34,7 @@ class ScenarioRun:
     log: str  # as committed for the guide: a line naming how it ran, then what the execution printed
     completed: Completed | None
     verdicts: list[Verdict] = field(default_factory=list)
+    evidence: Evidence | None = None  # what the verdicts judged, for judging it against other expectations
 
     @property
     def passed(self) -> bool:
@@ -85,7 +86,8 @@ def run(lab: Lab, plan: Plan, keep: bool = False) -> ScenarioRun:
         rejection = (f"required variable {', '.join(missing)} has no value (optional: false, no default): "
                      "Valohai requires one to create the execution")
         evidence = Evidence(None, rejection, "", {}, Counter(), [], [])
-        return ScenarioRun(plan, header, f"{logs.HEADER_PREFIX}{rejection}\n", None, checks.judge(plan, evidence))
+        return ScenarioRun(plan, header, f"{logs.HEADER_PREFIX}{rejection}\n", None, checks.judge(plan, evidence),
+                           evidence)
     prepared = prepare(lab, plan)
     box = prepared.box
     try:
@@ -102,7 +104,7 @@ def run(lab: Lab, plan: Plan, keep: bool = False) -> ScenarioRun:
         if plan.recipe.in_guide:
             verdicts.append(checks.committed_log(plan, committed))
         header += [f"Sandbox kept in {box.root}; what the execution wrote is in {box.layer}"] if keep else []
-        return ScenarioRun(plan, header, committed, completed, verdicts)
+        return ScenarioRun(plan, header, committed, completed, verdicts, evidence)
     finally:
         if keep:
             janitor.forget_path(str(box.root))

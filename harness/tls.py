@@ -21,28 +21,37 @@ COMPANY_CA_ORGANIZATION = "Acme Corp internal CA"
 
 class SessionCA:
     def __init__(self, organization: str = "Valohai private-index guide test session"):
-        self._ca = trustme.CA(organization_name=organization, key_type=trustme.KeyType.ECDSA)
+        # Fixed names, not trustme's random "Testing CA #…": older pips print a certificate's subject and issuer.
+        self._organization = organization
+        self._ca = trustme.CA(organization_name=organization, organization_unit_name="Certificate authority",
+                              key_type=trustme.KeyType.ECDSA)
 
     @property
     def pem(self) -> bytes:
         return self._ca.cert_pem.bytes()
 
     def issue(self, folder: Path, name: str, *hosts: str, expired: bool = False) -> tuple[Path, Path]:
-        """Certificate chain and key files for a server known as ``hosts`` and 127.0.0.1 (for the harness)."""
+        """Certificate chain and key files for a server known as ``hosts``, as a real host's names itself alone."""
         folder.mkdir(parents=True, exist_ok=True)
         validity = {}
         if expired:  # a year's certificate that ran out last week
             now = datetime.datetime.now(datetime.timezone.utc)
             validity = {"not_before": now - datetime.timedelta(days=372), "not_after": now - datetime.timedelta(days=7)}
-        leaf = self._ca.issue_cert(*hosts, "127.0.0.1", key_type=trustme.KeyType.ECDSA, **validity)
+        leaf = self._ca.issue_cert(*hosts, organization_name=self._organization, organization_unit_name="Server",
+                                   key_type=trustme.KeyType.ECDSA, **validity)
         chain, key = folder / f"{name}.pem", folder / f"{name}.key"
         chain.write_bytes(b"".join(pem.bytes() for pem in leaf.cert_chain_pems))
         leaf.private_key_pem.write_to_path(str(key))
         return chain, key
 
     def client_context(self) -> ssl.SSLContext:
-        """A client context that trusts this CA alone, for the harness's own requests."""
+        """A client context that trusts this CA alone, for the harness's own requests.
+
+        The harness reaches a stand-in at 127.0.0.1, which its certificate doesn't name (a real
+        host's doesn't either), so this checks the chain and not the name.
+        """
         context = ssl.create_default_context()
+        context.check_hostname = False
         self._ca.configure_trust(context)
         return context
 

@@ -35,7 +35,7 @@ def test_a_taken_port_is_named(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        certificate = SessionCA().issue(tmp_path, "artifactory")
+        certificate = SessionCA().issue(tmp_path, "artifactory", "artifactory.acme.internal")
         host = IndexHost("artifactory", "https://acme.jfrog.io", [], certificate, port=port)
         with pytest.raises(IndexHostError, match=rf"artifactory \(https://acme.jfrog.io\): port 127.0.0.1:{port} is already in use"):
             host.start()

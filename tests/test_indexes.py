@@ -1,10 +1,12 @@
 """The local indexes behave like Artifactory and pypi.org where the guide depends on it."""
 
 import base64
+import os
 import http.client
 import ssl
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +141,17 @@ def test_every_stand_in_behaviour_is_one_a_vendor_documents():
     assert all(vendors.REGISTRY[i].url.startswith("https://") for i in vendors.REGISTRY)
     emulated = {i for i, d in vendors.REGISTRY.items() if d.emulated}
     assert emulated == followed, f"marked emulated but followed by no stand-in, or the reverse: {emulated ^ followed}"
+
+
+def test_a_lab_watches_no_files(lab):
+    """Each inotify instance counts against a per-user limit (128 by default), which concurrent labs would reach."""
+    lab.world()
+    fds = Path("/proc/self/fd")
+    watchers = []
+    for fd in fds.iterdir():
+        try:
+            if "inotify" in os.readlink(fd):
+                watchers.append(fd.name)
+        except OSError:  # closed meanwhile
+            pass
+    assert not watchers, f"{len(watchers)} inotify instances open in a lab's process"

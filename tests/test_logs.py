@@ -54,3 +54,9 @@ def test_stable_lines_ignore_what_varies_between_runs_and_pip_versions():
     fresh = "Collecting x\n  Downloading x-1.0-py3-none-any.whl (1.3 kB)\nResolved 1 package in 12ms\n\nDone"
     committed = "Collecting x\n  Downloading x-1.0-py3-none-any.whl (1.2 kB)\nResolved 1 package in 9ms\nDone"
     assert stable_lines(fresh) == stable_lines(committed) == ["Collecting x", "Resolved 1 package <duration>", "Done"]
+
+
+def test_stable_lines_ignore_a_session_certificates_serial_number():
+    printed = "WARNING: Certificate did not match expected hostname: a. Certificate: {'serialNumber': '%s', 'version': 3}"
+    assert stable_lines(printed % "041FCDAF") == stable_lines(printed % "197BFA57") == [
+        "WARNING: Certificate did not match expected hostname: a. Certificate: {'serialNumber': '…', 'version': 3}"]

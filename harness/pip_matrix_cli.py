@@ -1,0 +1,98 @@
+"""``python -m harness matrix``: run recipes under the pip matrix, and write their tables; ``matrix-gather``.
+
+``matrix --update`` is the one command that refreshes every table (or those of
+the recipes named). ``matrix-gather`` merges what ``pytest --pip-matrix
+--pip-matrix-results DIR`` wrote, one file per test process, for CI's jobs
+that run one pip each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from harness import pip_images, pip_matrix, pip_versions, recipes
+from harness.errors import shown_path
+from harness.lab import Lab
+
+EXAMPLES = pip_versions.ROOT / "examples"
+COMMANDS = ("matrix", "matrix-gather")
+
+
+def add_commands(commands) -> None:
+    run = commands.add_parser("matrix", help="run every scenario under every pip of the matrix (default model)")
+    run.add_argument("recipes", nargs="*", type=Path, metavar="examples/<slug>", help="default: every recipe")
+    run.add_argument("-p", "--pip", action="append", choices=list(pip_versions.MATRIX),
+                     help="run only under this pip (repeatable; default: the whole matrix)")
+    run.add_argument("--update", action="store_true", help="write each recipe's logs/pip-matrix.json")
+    gather = commands.add_parser("matrix-gather", help="merge pytest --pip-matrix-results files into the tables")
+    gather.add_argument("results", nargs="+", type=Path, metavar="DIR", help="folders of results files")
+    gather.add_argument("--update", action="store_true", help="write the tables (else only compare)")
+
+
+def main(args) -> int:
+    if args.command == "matrix-gather":
+        return gather(args.results, args.update)
+    folders = args.recipes or recipes.discover(EXAMPLES)
+    return run([recipes.load(folder) for folder in folders], tuple(args.pip or pip_versions.MATRIX), args.update)
+
+
+def run(loaded: list[recipes.Recipe], versions: tuple[str, ...], update: bool) -> int:
+    failed, unrunnable, total = [], [], 0
+    with Lab() as lab:
+        labs = pip_matrix.PipLabs(lab)
+        try:
+            for recipe in loaded:
+                cells = {}
+                for version in versions:
+                    try:
+                        labs.get(version)
+                    except pip_images.PipImageError as exc:
+                        unrunnable.append(str(exc))
+                        continue
+                    for plan in pip_matrix.matrix_plans(recipe):
+                        done = pip_matrix.run(labs, plan, version)
+                        total += 1
+                        cells[(plan.name, version)] = done.cell
+                        own = [v for v in done.verdicts if not v.passed and "committed" not in v.expectation]
+                        if own:
+                            failed.append((recipe, plan, version, own[0]))
+                            print(done.report(), flush=True)
+                        else:
+                            print(f"pip {version:8} {recipe.slug}::{plan.name}: {done.cell.outcome}, "
+                                  f"{'holds' if done.cell.holds else 'differs as declared'}"
+                                  f"{f', log differs in {len(done.cell.log)} line(s)' if done.cell.log else ''}",
+                                  flush=True)
+                if update and pip_matrix.matrix_plans(recipe):
+                    print(f"wrote {shown_path(pip_matrix.write_table(recipe, cells))}")
+        finally:
+            labs.stop()
+    for line in unrunnable:
+        print(f"NOT RUN  {line}")
+    print(f"{total} run(s) under the pip matrix: {total - len(failed)} passed, {len(failed)} failed"
+          + "".join(f"\n  FAILED {r.slug}::{p.name} under pip {v} — {verdict}" for r, p, v, verdict in failed))
+    return 1 if failed or unrunnable else 0
+
+
+def gather(folders: list[Path], update: bool) -> int:
+    """Merge results files; compare with (or, with ``update``, write into) the committed tables."""
+    fresh: dict[str, dict[tuple[str, str], pip_matrix.Cell]] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.json")):
+            for slug, scenarios in json.loads(path.read_text()).items():
+                for name, cells in scenarios.items():
+                    for version, cell in cells.items():
+                        fresh.setdefault(slug, {})[(name, version)] = pip_matrix.Cell.from_json(cell)
+    stale = 0
+    for slug, cells in sorted(fresh.items()):
+        recipe = recipes.load(EXAMPLES / slug)
+        committed = (pip_matrix.load_table(recipe) or {}).get("scenarios", {})
+        for (name, version), cell in sorted(cells.items()):
+            if committed.get(name, {}).get(version) != cell.to_json():
+                stale += 1
+                print(f"STALE  {slug}::{name} under pip {version}: the run gives {json.dumps(cell.to_json())}")
+        if update and pip_matrix.matrix_plans(recipe):
+            print(f"wrote {shown_path(pip_matrix.write_table(recipe, cells))}")
+    print(f"{sum(len(c) for c in fresh.values())} result(s) from {len(fresh)} recipe(s): {stale} differ from the tables")
+    return 1 if stale and not update else 0

@@ -1,0 +1,144 @@
+"""``pytest --pip-matrix``: every scenario under every pip of the matrix, instead of the default suite.
+
+``--pip-matrix`` alone runs the whole matrix; ``--pip-matrix=24.0,25.2`` runs
+those pips (CI runs one per job). Test ids read
+``examples/<slug>/scenarios.yaml::<scenario>[pip-<version>]``; each recipe also
+gets ``pip-matrix-table``, which checks that its table covers the matrix. The
+items of one pip run in one process (an xdist group), which builds that pip's
+image once. ``--pip-matrix-results DIR`` writes each process's cells there, for
+``python -m harness matrix-gather``.
+
+A pip that can't run on this machine's Python is reported as a skip naming
+why, and fails in CI (``CI`` set), where the table must be checked in full.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from harness import pip_images, pip_matrix, pip_versions, recipes
+from harness.pytest_plugin import Failed, session_lab
+
+_labs: pip_matrix.PipLabs | None = None
+_cells: dict[str, dict[str, dict[str, dict]]] = {}  # slug -> scenario -> pip -> cell, this process's
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("pip matrix")
+    group.addoption("--pip-matrix", nargs="?", const="all", default=None, metavar="VERSIONS",
+                    help="run every scenario under every pip of the matrix (or these, comma-separated) "
+                         "instead of the default suite")
+    group.addoption("--pip-matrix-results", type=Path, default=None, metavar="DIR",
+                    help="write the matrix's results to DIR, for python -m harness matrix-gather")
+
+
+def selected(config) -> tuple[str, ...] | None:
+    """The pips ``--pip-matrix`` asks for, or None without it."""
+    value = config.getoption("pip_matrix", None)
+    if value is None:
+        return None
+    if value == "all":
+        return pip_versions.MATRIX
+    versions = tuple(v.strip() for v in value.split(",") if v.strip())
+    unknown = [v for v in versions if v not in pip_versions.MATRIX]
+    if unknown:
+        raise pytest.UsageError(f"--pip-matrix: {', '.join(unknown)} not in the matrix "
+                                f"({', '.join(pip_versions.MATRIX)}; harness/pip_versions.py)")
+    return versions
+
+
+def items(parent: pytest.File, recipe: recipes.Recipe):
+    """The recipe's matrix items (``pytest_plugin.RecipeFile`` yields these under ``--pip-matrix``)."""
+    yield TableItem.from_parent(parent, name="pip-matrix-table", recipe=recipe)
+    for version in selected(parent.config):
+        for plan in pip_matrix.matrix_plans(recipe):
+            item = MatrixItem.from_parent(parent, name=f"{plan.name}[pip-{version}]", plan=plan, version=version)
+            item.add_marker(pytest.mark.xdist_group(f"pip-{version}"))
+            yield item
+
+
+def pytest_collection_modifyitems(config, items):
+    if selected(config) is None:
+        return
+    other = [i for i in items if not isinstance(i, (MatrixItem, TableItem))]
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = [i for i in items if isinstance(i, (MatrixItem, TableItem))]
+
+
+@pytest.hookimpl(tryfirst=True)  # before the harness plugin stops the lab these images share
+def pytest_sessionfinish(session):
+    global _labs
+    if _labs is not None:
+        _labs.stop()
+        _labs = None
+    folder = session.config.getoption("pip_matrix_results", None)
+    if folder is not None and _cells:
+        folder.mkdir(parents=True, exist_ok=True)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        pips = "_".join(selected(session.config))  # CI's jobs put their files in one folder: names must differ
+        (folder / f"pip-{pips}-{worker}.json").write_text(json.dumps(_cells, indent=1) + "\n")
+
+
+def _pip_labs() -> pip_matrix.PipLabs:
+    global _labs
+    if _labs is None:
+        _labs = pip_matrix.PipLabs(session_lab())
+    return _labs
+
+
+class MatrixItem(pytest.Item):
+    def __init__(self, *, plan: recipes.Plan, version: str, **kwargs):
+        super().__init__(**kwargs)
+        self.plan = plan
+        self.version = version
+
+    def runtest(self):
+        try:
+            labs = _pip_labs()
+            labs.get(self.version)
+        except FileNotFoundError as exc:  # the wheel: README's set-up fetches it
+            raise Failed(str(exc)) from None
+        except pip_images.PipImageError as exc:
+            if os.environ.get("CI"):
+                raise Failed(f"{exc}; CI must run the whole matrix") from None
+            pytest.skip(str(exc))
+        done = pip_matrix.run(labs, self.plan, self.version)
+        _cells.setdefault(self.plan.recipe.slug, {}).setdefault(self.plan.name, {})[self.version] = done.cell.to_json()
+        if not done.passed:
+            first = next(v for v in done.verdicts if not v.passed)
+            raise Failed(f"{first}\n{done.report()}")
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, Failed):
+            return excinfo.value.text
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        line = self.plan.recipe.source.line("scenarios", self.plan.name)
+        return self.path, (line or 1) - 1, self.nodeid
+
+
+class TableItem(pytest.Item):
+    """The recipe's committed table covers its scenarios and the matrix's pips."""
+
+    def __init__(self, *, recipe: recipes.Recipe, **kwargs):
+        super().__init__(**kwargs)
+        self.recipe = recipe
+
+    def runtest(self):
+        verdict = pip_matrix.table_verdict(self.recipe)
+        if not verdict.passed:
+            raise Failed(str(verdict))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, Failed):
+            return excinfo.value.text
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, self.nodeid
