@@ -130,7 +130,14 @@ class ImageTemplate:
         uv_roots.write_bytes((certs / "ca-certificates.crt").read_bytes())
         if CA_CONFIGURATION.is_file():  # update-ca-certificates reads it, and may write it
             shutil.copy2(CA_CONFIGURATION, root / "etc" / CA_CONFIGURATION.name)
-        return cls(root, uv, hidden)
+        # uv and uvx beside the image, not linked from the virtual environment: an execution gets its own /tmp,
+        # which would hide a virtual environment under /tmp (a clone there, say).
+        binaries = root.parent / f"{root.name}-uv"
+        binaries.mkdir()
+        for name in ("uv", "uvx"):
+            if (uv.parent / name).exists():
+                shutil.copy2(uv.parent / name, binaries / name)
+        return cls(root, binaries / uv.name, hidden)
 
 
 @dataclass(frozen=True)

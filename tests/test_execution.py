@@ -57,3 +57,10 @@ def test_the_image_python_is_a_system_install_with_only_the_pinned_pip(lab):
     finally:
         lab.sandboxes.discard(box)
     assert completed.output.split() == ["True", f"pip=={lab.pip_version}", "0"], completed.output
+
+
+def test_uv_lives_beside_the_image_not_in_the_virtual_environment(lab):
+    """An execution gets its own /tmp: a uv linked from a checkout under /tmp would vanish (exit 127)."""
+    assert lab.template.uv.is_file()
+    assert lab.template.uv.is_relative_to(lab.template.root.parent)
+    assert not lab.template.uv.is_relative_to("/tmp") or lab.template.root.is_relative_to("/tmp")
