@@ -185,8 +185,10 @@ REGISTRY = {
                    "TLS certificates", "https://docs.astral.sh/uv/concepts/authentication/certificates/"),
         # Valohai
         Documented("valohai-private-pypi", "Valohai",
-                   "Valohai's own guide stores the index URL as a secret variable and points pip at it with "
-                   "pip config set global.index-url, saying pip then falls back to public PyPI.",
+                   "Valohai's own guide copies the index URL from Artifactory's Set Up Client/CI Tool, stores it "
+                   "as a secret variable, points pip at it with pip config set global.index-url (saying pip then "
+                   "falls back to public PyPI), and ends its verification step with echo \"Authentication "
+                   "successful\", without set -e.",
                    "Private PyPI Repositories", "https://docs.valohai.com/executions/advanced-features/private-pypi-jfrog"),
         Documented("valohai-organization-groups", "Valohai",
                    "Under Hi, <username> → Manage <organization> → Environment Variables, an admin creates a variable "

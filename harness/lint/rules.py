@@ -43,16 +43,15 @@ RULES = {rule.name: rule for rule in [
     Rule("secret-not-required", _WARNING, "a secret-looking variable is optional or has a default, so an execution "
                                           "can start without the real value"),
     Rule("log-leak", _ERROR, "a command can print a declared secret into the log, which Valohai doesn't mask"),
-    Rule("insecure-index-url", _ERROR, "an index URL with http://: pip refuses it, and the token would travel in "
-                                       "clear text"),
+    Rule("insecure-index-url", _ERROR, "an index URL with http://: the token would travel in clear text"),
     Rule("trusted-host", _WARNING, "--trusted-host turns off certificate checks for the index that gets the token"),
     Rule("dependency-confusion", _WARNING, "pip reads an extra index without hash-pinned requirements, so a public "
                                            "package can replace a private one"),
     Rule("pip-config-unquoted", _WARNING, "pip config set gets an unquoted $VAR, which the shell splits and globs"),
     Rule("requirements-dollar-variable", _ERROR, "a requirements file writes $VAR, which pip doesn't expand"),
     Rule("unknown-placeholder", _ERROR, "a {…} placeholder Valohai doesn't expand reaches the command as it is"),
-    Rule("parameter-as-variable", _ERROR, "a command reads a parameter as $NAME; parameters are not environment "
-                                          "variables"),
+    Rule("parameter-as-variable", _ERROR, "a command reads a parameter as $NAME, a variable the step doesn't "
+                                          "define"),
     Rule("breaks-under-model", _ERROR, "the items are not a valid script under one way the platform may run them "
                                        "(error under the lines models, warning under ' && ' joining)"),
     Rule("bare-shell-c", _WARNING, "an item is `bash -c` alone: items are lines of one script, not the arguments "
