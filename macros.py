@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # mkdocs-macros loads this file by path; the harness sits beside it
     sys.path.insert(0, str(ROOT))
 
-from harness import fidelity, images, models, pip_matrix, pip_versions, preflight, recipes, topology, vendors
+from harness import fidelity, images, models, pip_table, pip_versions, preflight, recipes, topology, vendors
 from harness.lint import RULES
 from harness.logs import REWRITES, split_header
 from harness.topology import ROLES
@@ -33,14 +33,17 @@ _LANGUAGE = {".yaml": "yaml", ".yml": "yaml", ".py": "python", ".txt": "text", "
 _LOUD_LINE = re.compile(r"^(ERROR|WARNING|curl: )")
 
 _rendered: dict[str, set[str]] = {"recipes": set(), "logs": set(), "fidelity": set(), "cited": set()}
+_loaded: dict[str, recipes.Recipe] = {}  # per build: pages call several macros per recipe, and loading validates it
 
 
 def load_recipe(slug: str) -> recipes.Recipe:
-    folder = EXAMPLES / slug
-    if not folder.is_dir():
-        known = ", ".join(p.name for p in recipes.discover(EXAMPLES))
-        raise ValueError(f"no recipe examples/{slug} (recipes: {known})")
-    return recipes.load(folder)
+    if slug not in _loaded:
+        folder = EXAMPLES / slug
+        if not folder.is_dir():
+            known = ", ".join(p.name for p in recipes.discover(EXAMPLES))
+            raise ValueError(f"no recipe examples/{slug} (recipes: {known})")
+        _loaded[slug] = recipes.load(folder)
+    return _loaded[slug]
 
 
 def code_block(path: Path, title: str, annotations: dict[str, str] | None = None) -> str:
@@ -228,12 +231,12 @@ def _span(versions: list[str]) -> str:
 def render_pip_line(slug: str, link: str | None) -> str:
     """Which pips the recipe holds for, from its committed table; a small table where some pips differ."""
     recipe = load_recipe(slug)
-    table = pip_matrix.load_table(recipe)
+    table = pip_table.load_table(recipe)
     more = f" ([every scenario under every pip]({link}#{slug}))" if link else ""
     if table is None or not table.get("scenarios"):
-        if not pip_matrix.matrix_plans(recipe):
+        if not pip_table.matrix_plans(recipe):
             return ""
-        return f"**Which pip:** not run under the pip matrix yet (`{pip_matrix.REFRESH.format(slug=slug)}`)."
+        return f"**Which pip:** not run under the pip matrix yet (`{pip_table.REFRESH.format(slug=slug)}`)."
     versions, cells = table["pips"], table["scenarios"]
     holding = [v for v in versions if all(row.get(v, {}).get("holds") for row in cells.values())]
     if holding == versions:
@@ -254,13 +257,13 @@ def render_pip_tables() -> str:
     """Every recipe's table: one row per scenario, one column per pip, and how each log differs."""
     sections = []
     for folder in recipes.discover(EXAMPLES):
-        recipe = recipes.load(folder)
-        table = pip_matrix.load_table(recipe)
-        if not pip_matrix.matrix_plans(recipe):
+        recipe = load_recipe(folder.name)
+        table = pip_table.load_table(recipe)
+        if not pip_table.matrix_plans(recipe):
             continue
         lines = [f"## {recipe.slug}", ""]
         if table is None:
-            lines.append(f"Not run under the pip matrix yet: `{pip_matrix.REFRESH.format(slug=recipe.slug)}`.")
+            lines.append(f"Not run under the pip matrix yet: `{pip_table.REFRESH.format(slug=recipe.slug)}`.")
             sections.append("\n".join(lines))
             continue
         versions = table["pips"]
@@ -304,6 +307,7 @@ def _indent(text: str) -> str:
 def define_env(env):
     for shown in _rendered.values():
         shown.clear()
+    _loaded.clear()  # mkdocs serve calls this before each rebuild: a changed recipe is read again
 
     @env.macro
     def recipe(slug: str, annotations: dict[str, str] | None = None) -> str:

@@ -30,7 +30,8 @@ The pip matrix, every scenario under the pips real images ship:
 - ``pip_versions``      which pips, why each, with sources (data only)
 - ``pip_fetch``         ``python -m harness fetch-pips``: their wheels into ``.cache/pip-matrix``
 - ``pip_images``        the image with another pip, unpacked from its wheel
-- ``pip_matrix``        runs a scenario under a pip, judges it, keeps each recipe's table
+- ``pip_matrix``        runs a scenario under a pip and judges it
+- ``pip_table``         each recipe's table of what held under which pip (the site reads it)
 - ``pip_matrix_cli``    ``python -m harness matrix`` and ``matrix-gather``
 - ``pip_matrix_plugin`` ``pytest --pip-matrix``
 """

@@ -8,11 +8,10 @@ that run one pip each.
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
-from harness import pip_images, pip_matrix, pip_versions, recipes
+from harness import pip_images, pip_matrix, pip_table, pip_versions, recipes
 from harness.errors import shown_path
 from harness.lab import Lab
 
@@ -51,7 +50,7 @@ def run(loaded: list[recipes.Recipe], versions: tuple[str, ...], update: bool) -
                     except pip_images.PipImageError as exc:
                         unrunnable.append(str(exc))
                         continue
-                    for plan in pip_matrix.matrix_plans(recipe):
+                    for plan in pip_table.matrix_plans(recipe):
                         done = pip_matrix.run(labs, plan, version)
                         total += 1
                         cells[(plan.name, version)] = done.cell
@@ -64,8 +63,8 @@ def run(loaded: list[recipes.Recipe], versions: tuple[str, ...], update: bool) -
                                   f"{'holds' if done.cell.holds else 'differs as declared'}"
                                   f"{f', log differs in {len(done.cell.log)} line(s)' if done.cell.log else ''}",
                                   flush=True)
-                if update and pip_matrix.matrix_plans(recipe):
-                    print(f"wrote {shown_path(pip_matrix.write_table(recipe, cells))}")
+                if update and pip_table.matrix_plans(recipe):
+                    print(f"wrote {shown_path(pip_table.write_table(recipe, cells))}")
         finally:
             labs.stop()
     for line in unrunnable:
@@ -77,22 +76,22 @@ def run(loaded: list[recipes.Recipe], versions: tuple[str, ...], update: bool) -
 
 def gather(folders: list[Path], update: bool) -> int:
     """Merge results files; compare with (or, with ``update``, write into) the committed tables."""
-    fresh: dict[str, dict[tuple[str, str], pip_matrix.Cell]] = {}
+    fresh: dict[str, dict[tuple[str, str], pip_table.Cell]] = {}
     for folder in folders:
         for path in sorted(folder.glob("*.json")):
             for slug, scenarios in json.loads(path.read_text()).items():
                 for name, cells in scenarios.items():
                     for version, cell in cells.items():
-                        fresh.setdefault(slug, {})[(name, version)] = pip_matrix.Cell.from_json(cell)
+                        fresh.setdefault(slug, {})[(name, version)] = pip_table.Cell.from_json(cell)
     stale = 0
     for slug, cells in sorted(fresh.items()):
         recipe = recipes.load(EXAMPLES / slug)
-        committed = (pip_matrix.load_table(recipe) or {}).get("scenarios", {})
+        committed = (pip_table.load_table(recipe) or {}).get("scenarios", {})
         for (name, version), cell in sorted(cells.items()):
             if committed.get(name, {}).get(version) != cell.to_json():
                 stale += 1
                 print(f"STALE  {slug}::{name} under pip {version}: the run gives {json.dumps(cell.to_json())}")
-        if update and pip_matrix.matrix_plans(recipe):
-            print(f"wrote {shown_path(pip_matrix.write_table(recipe, cells))}")
+        if update and pip_table.matrix_plans(recipe):
+            print(f"wrote {shown_path(pip_table.write_table(recipe, cells))}")
     print(f"{sum(len(c) for c in fresh.values())} result(s) from {len(fresh)} recipe(s): {stale} differ from the tables")
     return 1 if stale and not update else 0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import pip_images, pip_matrix, pip_versions, recipes
+from harness import pip_images, pip_matrix, pip_table, pip_versions, recipes
 from harness.pytest_plugin import Failed, session_lab
 
 _labs: pip_matrix.PipLabs | None = None
@@ -55,7 +55,7 @@ def items(parent: pytest.File, recipe: recipes.Recipe):
     """The recipe's matrix items (``pytest_plugin.RecipeFile`` yields these under ``--pip-matrix``)."""
     yield TableItem.from_parent(parent, name="pip-matrix-table", recipe=recipe)
     for version in selected(parent.config):
-        for plan in pip_matrix.matrix_plans(recipe):
+        for plan in pip_table.matrix_plans(recipe):
             item = MatrixItem.from_parent(parent, name=f"{plan.name}[pip-{version}]", plan=plan, version=version)
             item.add_marker(pytest.mark.xdist_group(f"pip-{version}"))
             yield item
@@ -131,7 +131,7 @@ class TableItem(pytest.Item):
         self.recipe = recipe
 
     def runtest(self):
-        verdict = pip_matrix.table_verdict(self.recipe)
+        verdict = pip_table.table_verdict(self.recipe)
         if not verdict.passed:
             raise Failed(str(verdict))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import macros
-from harness import models, pip_fetch, pip_images, pip_matrix, pip_versions, recipes
+from harness import models, pip_fetch, pip_images, pip_table, pip_versions, recipes
 from harness.errors import RecipeError
 from tests.conftest import EXAMPLES
 
@@ -70,8 +70,8 @@ def test_logs_are_compared_without_upgrade_notices_and_traceback_frames():
             "WARNING: You are using pip version 20.2.4; however, version 26.3 is available.\n" \
             "You should consider upgrading via the '/usr/local/bin/python3.11 -m pip install --upgrade pip' command.\n" \
             "no such option: --dry-run\n"
-    assert pip_matrix.log_difference(pinned, older) == ("+ no such option: --dry-run",)
-    assert pip_matrix.log_difference(older, older) == ()
+    assert pip_table.log_difference(pinned, older) == ("+ no such option: --dry-run",)
+    assert pip_table.log_difference(older, older) == ()
 
 
 def test_package_lists_in_any_order_and_object_addresses_compare_equal():
@@ -79,7 +79,7 @@ def test_package_lists_in_any_order_and_object_addresses_compare_equal():
           "error by '<HTTPSConnection object at 0x7fd015955510>'\n"
     other = "Installing collected packages: joblib, numpy\nSuccessfully installed joblib-2 numpy-1\n" \
             "error by '<HTTPSConnection object at 0x7ff87bc378d0>'\n"
-    assert pip_matrix.log_difference(one, other) == ()
+    assert pip_table.log_difference(one, other) == ()
 
 
 def test_lines_that_only_moved_are_no_difference_and_the_rest_reads_in_a_fixed_order():
@@ -88,8 +88,8 @@ def test_lines_that_only_moved_are_no_difference_and_the_rest_reads_in_a_fixed_o
     again = "Collecting a (from x)\nok\nCollecting b (from x)\nno such option: --dry-run\n"
     expected = ("- Collecting a", "- Collecting b", "+ Collecting a (from x)", "+ Collecting b (from x)",
                 "+ no such option: --dry-run")
-    assert pip_matrix.log_difference(pinned, older) == expected
-    assert pip_matrix.log_difference(pinned, again) == expected
+    assert pip_table.log_difference(pinned, older) == expected
+    assert pip_table.log_difference(pinned, again) == expected
 
 
 def fake_wheel(folder: Path, version: str, requires_python: str = ">=3.7") -> Path:
@@ -163,4 +163,4 @@ def test_a_recipes_page_line_shows_its_declared_differences_from_the_committed_t
     ('curl "$PIP_INDEX_URL/simple/pip/"', False), ("python train.py --pip-args x", False),
 ])
 def test_the_matrix_runs_only_scenarios_that_run_pip(script, runs):
-    assert bool(pip_matrix._RUNS_PIP.search(script)) is runs
+    assert bool(pip_table._RUNS_PIP.search(script)) is runs

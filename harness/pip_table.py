@@ -1,0 +1,183 @@
+"""Each recipe's table of what held under which pip: its cells, how a log differs, reading and writing it.
+
+A scenario's expectations are the pinned pip's. Under another pip they must
+hold as written, or as its ``pips:`` declaration changes them for that pip's
+range (``recipes.PipExpect``). Each recipe's table, ``logs/pip-matrix.json``,
+records per scenario and pip the outcome, whether the scenario's own
+expectations held, the declaration that applied, and how the log differs from
+the pinned pip's (the committed log's stable lines, without pip's upgrade
+notices and traceback frames, the order of packages in pip's lists and object
+addresses normalized). The pages render it; a fresh run must reproduce it, as
+committed logs must. Reading it starts nothing: the site imports this module,
+not ``pip_matrix``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import logs, models, pip_versions, recipes
+from harness.checks import Verdict
+from harness.recipes import Plan, Recipe
+
+MODEL = models.DEFAULT  # the matrix runs under the default execution model only
+TABLE = "pip-matrix.json"
+REFRESH = "python -m harness matrix examples/{slug} --update"
+# pip's upgrade notice, as pips since 21.2 print it and as older ones do: every pip but the newest prints it, against
+# real PyPI as here, so it says nothing about the recipe.
+_NOTICE = re.compile(r"^(\[notice\] |WARNING: You are using pip version |You should consider upgrading via )")
+_FRAME = re.compile(r'^\s+File ".*", line \d+, in ')
+# Older pips list what they install in no fixed order (it changes from run to run), and urllib3 1.26 names
+# objects by their address.
+_PACKAGE_LIST = re.compile(r"^(?P<what>Installing collected packages: |Successfully installed )(?P<names>.*)$")
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One scenario under one pip, as the table keeps it."""
+
+    outcome: str  # success | failure | timed-out
+    holds: bool  # the scenario's own expectations (the pinned pip's) held
+    declared: str | None  # the scenario's pips: range that took in this pip
+    log: tuple[str, ...]  # "- line" / "+ line": how the log differs from the pinned pip's
+
+    def to_json(self) -> dict:
+        return {"outcome": self.outcome, "holds": self.holds, "declared": self.declared, "log": list(self.log)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Cell:
+        return cls(data["outcome"], data["holds"], data["declared"], tuple(data["log"]))
+
+
+def comparable_lines(log: str) -> list[str]:
+    """A log's stable lines without upgrade notices and traceback frames, package lists sorted, addresses out."""
+    lines, in_frame = [], False
+    for line in logs.stable_lines(logs.split_header(log)[1]):
+        if _FRAME.match(line):
+            in_frame = True
+            continue
+        if in_frame and line.startswith("    "):
+            continue
+        in_frame = False
+        if _NOTICE.match(line):
+            continue
+        if listed := _PACKAGE_LIST.match(line):
+            separator = ", " if listed["what"].startswith("Installing") else " "
+            line = listed["what"] + separator.join(sorted(listed["names"].split(separator)))
+        lines.append(_ADDRESS.sub(" at 0x…", line))
+    return lines
+
+
+def log_difference(reference: str, fresh: str) -> tuple[str, ...]:
+    """The lines only one of the two logs has: ``-`` the pinned pip's, then ``+`` this pip's.
+
+    Counted as multisets, not aligned: older pips print some lines (what they collect) in an order
+    that changes from run to run, and a line that only moved is no difference. Runs of lines that
+    start with the same word are sorted, for the same reason.
+    """
+    old, new = comparable_lines(reference), comparable_lines(fresh)
+    only_old, only_new = Counter(old) - Counter(new), Counter(new) - Counter(old)
+    return (*(f"- {line}" for line in _sorted_runs(_take(old, only_old))),
+            *(f"+ {line}" for line in _sorted_runs(_take(new, only_new))))
+
+
+def _take(lines: list[str], wanted: Counter) -> list[str]:
+    wanted, taken = Counter(wanted), []
+    for line in lines:
+        if wanted[line] > 0:
+            wanted[line] -= 1
+            taken.append(line)
+    return taken
+
+
+def _sorted_runs(lines: list[str]) -> list[str]:
+    first_word = lambda line: line.split(" ", 1)[0] if line.strip() else ""
+    return [line for _, run in itertools.groupby(lines, key=first_word) for line in sorted(run)]
+
+
+# pip run as a command (pip, pip3, pip3.12, python -m pip), not uv's own "uv pip" nor a name that contains "pip".
+_RUNS_PIP = re.compile(r"(?<![\w./$-])(?<!uv )pip[\d.]*(?![\w-])")
+
+
+def runs_pip(plan: Plan) -> bool:
+    return bool(_RUNS_PIP.search(plan.script))
+
+
+def matrix_plans(recipe: Recipe) -> list[Plan]:
+    """The recipe's scenarios under the matrix's model that run pip: a rejected execution, or one that runs only
+    uv or curl, is the same under every pip."""
+    return [p for p in recipe.plans(under=(MODEL,)) if p.expect.outcome != "rejected" and runs_pip(p)]
+
+
+def table_path(recipe: Recipe) -> Path:
+    return recipe.folder / recipes.LOGS_DIR / TABLE
+
+
+def load_table(recipe: Recipe) -> dict | None:
+    path = table_path(recipe)
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def committed_cell(plan: Plan, version: str, cell: Cell) -> Verdict:
+    """The table the pages show must still be what a fresh run gives."""
+    recipe = plan.recipe
+    expectation = f"the committed {recipe.slug}/logs/{TABLE} is current for {plan.name} under pip {version}"
+    refresh = REFRESH.format(slug=recipe.slug)
+    table = load_table(recipe)
+    committed = ((table or {}).get("scenarios", {}).get(plan.name, {})).get(version)
+    if committed is None:
+        return Verdict(False, expectation, f"it has no entry for it; refresh with: {refresh}")
+    if Cell.from_json(committed) == cell:
+        return Verdict(True, expectation)
+    return Verdict(False, expectation, f"it says {json.dumps(committed)}, the run gives {json.dumps(cell.to_json())}; "
+                                       f"refresh with: {refresh}")
+
+
+def table_verdict(recipe: Recipe) -> Verdict:
+    """The table covers exactly the recipe's scenarios and the matrix's pips, under the matrix's model."""
+    table = load_table(recipe)
+    if not matrix_plans(recipe):
+        return Verdict(table is None, f"{recipe.slug} runs no pip, so it has no {TABLE}",
+                       f"delete {recipe.slug}/logs/{TABLE}")
+    expectation = f"{recipe.slug}/logs/{TABLE} covers every scenario under every pip of the matrix"
+    refresh = REFRESH.format(slug=recipe.slug)
+    if table is None:
+        return Verdict(False, expectation, f"it is missing; create it with: {refresh}")
+    problems = []
+    if table.get("model") != MODEL.name or table.get("pips") != list(pip_versions.MATRIX):
+        problems.append(f"it is for {table.get('model')} and pips {table.get('pips')}, "
+                        f"not {MODEL.name} and {list(pip_versions.MATRIX)}")
+    names = [p.name for p in matrix_plans(recipe)]
+    scenarios = table.get("scenarios", {})
+    if list(scenarios) != names:
+        problems.append(f"it has scenarios {list(scenarios)}, the recipe {names}")
+    problems += [f"{name} lacks pips {missing}" for name, cells in scenarios.items()
+                 if (missing := [v for v in pip_versions.MATRIX if v not in cells])]
+    return Verdict(not problems, expectation, "; ".join(problems) + (f"; refresh with: {refresh}" if problems else ""))
+
+
+def write_table(recipe: Recipe, cells: dict[tuple[str, str], Cell]) -> Path:
+    """Merge fresh ``cells`` ((scenario, pip) → cell) into the recipe's table, dropping what the recipe no longer has."""
+    old = (load_table(recipe) or {}).get("scenarios", {})
+    scenarios = {}
+    for plan in matrix_plans(recipe):
+        row = {}
+        for version in pip_versions.MATRIX:
+            fresh = cells.get((plan.name, version))
+            kept = old.get(plan.name, {}).get(version)
+            if fresh is not None:
+                row[version] = fresh.to_json()
+            elif kept is not None:
+                row[version] = kept
+        scenarios[plan.name] = row
+    table = {"model": MODEL.name, "pips": list(pip_versions.MATRIX), "scenarios": scenarios}
+    path = table_path(recipe)
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(table, indent=1, ensure_ascii=False) + "\n")
+    return path
