@@ -9,10 +9,8 @@ import tempfile
 from pathlib import Path
 
 from harness import catalogue, models, pip_fetch, pip_matrix_cli, preflight, recipes, runner
-from harness.errors import RecipeError, shown_path
+from harness.errors import IndexHostError, RecipeError, shown_path
 from harness.execution import ExecutionError
-from harness.indexes import IndexHostError
-from harness.lab import Lab
 from harness.topology import ROLES
 from harness.wheels import build_wheel, sha256
 
@@ -108,16 +106,12 @@ def _run(loaded: list[recipes.Recipe], only: list[str] | None, model_names: list
     results, lint_failures = [], []
     for recipe in loaded:
         lint_failures += [f"{shown_path(recipe.folder)}::lint: {v}" for v in runner.lint_verdicts(recipe) if not v.passed]
+    from harness.lab import Lab  # starts servers: only the commands that run executions import it
+
     with Lab() as lab:
         for recipe in loaded:
             for plan in recipe.plans(only, under):
-                run = runner.run(lab, plan, keep=keep)
-                writes = update_logs and plan.recipe.in_guide and plan.expect.outcome != "rejected" and _writes_log(plan)
-                stale = not run.verdicts[-1].passed  # a log differing only in timings is left as it is
-                if writes and stale and all(v.passed for v in run.verdicts[:-1]):
-                    plan.log_path.parent.mkdir(exist_ok=True)
-                    plan.log_path.write_text(run.log)
-                    run.verdicts[-1] = runner.checks.committed_log(plan, run.log)
+                run = runner.run(lab, plan, keep=keep, update_log=update_logs)
                 print(run.report(), flush=True)
                 results.append(run)
     failed = [r for r in results if not r.passed]
@@ -127,8 +121,3 @@ def _run(loaded: list[recipes.Recipe], only: list[str] | None, model_names: list
           + "".join(f"\n  FAILED {shown_path(r.plan.recipe.folder)}::{r.plan.id} — {r.first_failure}" for r in failed)
           + (f"\n  lint: {len(lint_failures)} problem(s)" if lint_failures else ""))
     return 1 if failed or lint_failures else 0
-
-
-def _writes_log(plan: recipes.Plan) -> bool:
-    """Each committed log comes from one run: the default model's, or the model's own where it differs."""
-    return plan.has_own_log or plan.model == models.DEFAULT

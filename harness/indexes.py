@@ -25,12 +25,9 @@ from cheroot.ssl import Adapter
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 
 from harness.credentials import Credentials
+from harness.errors import IndexHostError
 
 logging.getLogger("pypiserver").setLevel(logging.WARNING)
-
-
-class IndexHostError(RuntimeError):
-    """An index host could not start or stopped answering."""
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from harness import checks, pip_images, pip_versions, runner
 from harness.checks import Verdict
-from harness.lab import Lab
 from harness.pip_table import MODEL, Cell, committed_cell, log_difference
 from harness.recipes import Plan, Provenance
+
+if TYPE_CHECKING:
+    from harness.lab import Lab
 
 
 def plan_under(plan: Plan, version: str) -> Plan:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from harness import pip_images, pip_matrix, pip_table, pip_versions, recipes
 from harness.errors import shown_path
-from harness.lab import Lab
 
 EXAMPLES = pip_versions.ROOT / "examples"
 COMMANDS = ("matrix", "matrix-gather")
@@ -38,6 +37,8 @@ def main(args) -> int:
 
 
 def run(loaded: list[recipes.Recipe], versions: tuple[str, ...], update: bool) -> int:
+    from harness.lab import Lab  # starts servers: only when the matrix runs
+
     failed, unrunnable, total = [], [], 0
     with Lab() as lab:
         labs = pip_matrix.PipLabs(lab)

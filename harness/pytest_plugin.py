@@ -2,14 +2,18 @@
 
 Test ids read ``examples/<slug>/scenarios.yaml::<scenario>[<model>]``, and each
 can be passed back to pytest; without ``[<model>]`` it runs the scenario under
-every model. A folder that isn't a valid recipe (no scenarios.yaml, a broken
-scenario) is a collection error that names the file, the line and the reason,
-so nothing runs until it is fixed.
+every model. Where two models run the same script, one run stands for both and
+its id names both (``[lines+sh,and-chain+sh]``); asking for either model by its
+own id runs that model alone. A folder that isn't a valid recipe (no
+scenarios.yaml, a broken scenario) is a collection error that names the file,
+the line and the reason, so nothing runs until it is fixed. A failure's first
+line, which pytest's short summary shows, is its first failed expectation.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import threading
@@ -17,10 +21,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
 
-from harness import checks, execution, recipes, runner
+from harness import checks, execution, models, recipes, runner
 from harness.errors import RecipeError
-from harness.indexes import IndexHostError
+from harness.errors import IndexHostError
 from harness.lab import Lab
 
 _lab: Lab | None = None
@@ -126,17 +131,33 @@ def _server_errors() -> int:
 
 
 class Failed(Exception):
-    """Verdicts that failed; the first one leads, so pytest's short summary shows it."""
+    """Verdicts that failed: ``headline`` is the first, for pytest's short summary; ``text`` the whole report."""
 
-    def __init__(self, text: str):
-        super().__init__(text)
-        self.text = text
+    def __init__(self, headline: str, text: str | None = None):
+        super().__init__(headline)
+        self.headline = _first_line(headline)
+        self.text = headline if text is None else text
+
+
+def failure_report(node: pytest.Item | pytest.Collector, headline: str, text: str) -> ReprExceptionInfo:
+    """``text`` as pytest shows a failure, with ``headline`` as the line after the id in its short summary.
+
+    A plain string would do for the long report, but pytest's summary (and xdist, which sends reports
+    between processes) takes that line from the report's "crash" location, which only this shape has.
+    """
+    location = node.reportinfo() if isinstance(node, pytest.Item) else (node.path, None, "")
+    crash = ReprFileLocation(str(location[0]), (location[1] or 0) + 1, headline)
+    return ReprExceptionInfo(ReprTraceback([ReprEntryNative([text.rstrip("\n") + "\n"])], None, "native"), crash)
+
+
+def _first_line(text: str) -> str:
+    return next((line for line in text.splitlines() if line.strip()), text)
 
 
 class _ShowsRecipeErrors:
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, RecipeError):
-            return str(excinfo.value)
+            return failure_report(self, _first_line(str(excinfo.value)), str(excinfo.value))
         return super().repr_failure(excinfo)
 
 
@@ -157,16 +178,33 @@ class RecipeFile(_ShowsRecipeErrors, pytest.File):
             yield from pip_matrix_plugin.items(self, recipe)
             return
         yield LintItem.from_parent(self, name="lint", recipe=recipe)
+        asked = self._models_asked_for()
         for plan in recipe.plans():
-            yield ScenarioItem.from_parent(self, name=plan.id, plan=plan)
+            if plan.same_as and plan.id not in asked.get(plan.name, {plan.id}):
+                for model in (plan.model, *plan.same_as):  # asked for by a model's own id: that model alone
+                    alone = dataclasses.replace(plan, model=model, same_as=())
+                    yield ScenarioItem.from_parent(self, name=alone.id, plan=alone)
+            else:
+                yield ScenarioItem.from_parent(self, name=plan.id, plan=plan)
+
+    def _models_asked_for(self) -> dict[str, set[str]]:
+        """Scenario → the ids given on the command line for it, as ``<scenario>[<model>]``."""
+        asked: dict[str, set[str]] = {}
+        for arg in self.config.args:
+            path, _, name = arg.partition("::")
+            if name and "[" in name and Path(path).resolve() == self.path.resolve():
+                scenario, _, bracket = name.partition("[")
+                if all(m in models.BY_NAME for m in bracket.rstrip("]").split(",")):
+                    asked.setdefault(scenario, set()).add(name)
+        return asked
 
 
 class _Item(pytest.Item):
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, Failed):
-            return excinfo.value.text
+            return failure_report(self, excinfo.value.headline, excinfo.value.text)
         if isinstance(excinfo.value, (RecipeError, IndexHostError)):
-            return str(excinfo.value)
+            return failure_report(self, _first_line(str(excinfo.value)), str(excinfo.value))
         return super().repr_failure(excinfo)
 
 
@@ -182,7 +220,7 @@ class ScenarioItem(_Item):
             self.session.shouldstop = f"harness: {exc}"  # every later scenario would fail the same way
             raise
         if not run.passed:
-            raise Failed(f"{run.first_failure}\n{run.report()}")
+            raise Failed(str(run.first_failure), f"{run.first_failure}\n{run.report()}")
 
     def reportinfo(self):
         line = self.plan.recipe.source.line("scenarios", self.plan.name)
@@ -199,7 +237,7 @@ class LintItem(_Item):
     def runtest(self):
         failed = [v for v in runner.lint_verdicts(self.recipe) if not v.passed]
         if failed:
-            raise Failed("\n".join(str(v) for v in failed))
+            raise Failed(str(failed[0]), "\n".join(str(v) for v in failed))
 
     def reportinfo(self):
         return self.path, None, self.nodeid
