@@ -9,6 +9,7 @@ session's CA. Fallback to the real pypi.org is always disabled.
 from __future__ import annotations
 
 import errno
+import functools
 import logging
 import queue
 import re
@@ -39,7 +40,7 @@ class ServedRepository:
     readers: tuple[Credentials, ...] = ()  # empty: anonymous, like pypi.org
     simple: str = "simple"  # the index's last path segment; devpi calls it +simple
     priority_roots: tuple[Path, ...] = ()  # a name found here is served from here alone
-    answers_401: bool = False  # wrong credentials get 401 (Artifactory), not pypiserver's 403
+    answers_401: bool = False  # wrong credentials get 401 (jfrog-401-wrong-credentials), not pypiserver's 403
 
     def wsgi_app(self):
         merged = self._pypiserver(self.roots)
@@ -66,8 +67,14 @@ class ServedRepository:
                         "auther": lambda user, password: any(c.accepts(user, password) for c in self.readers)}
         else:
             options |= {"authenticate": [], "password_file": "."}
-        config = Config.from_args(["run", "--backend", "simple-dir"]).with_updates(**options)
+        config = _base_config().with_updates(**options)
         return pypiserver.setup_routes_from_config(pypiserver.app_from_config(config), config)
+
+
+@functools.cache
+def _base_config() -> Config:
+    """pypiserver's configuration from its command line, parsed once: each parse builds its whole argparse parser."""
+    return Config.from_args(["run", "--backend", "simple-dir"])
 
 
 def _normalized(name: str) -> str:
@@ -170,7 +177,11 @@ class IndexHost:
         return self._server is not None and self._thread is not None and self._thread.is_alive()
 
     def _dispatch(self, environ, start_response):
-        """Route to the repository mounted at the path; answer bad credentials as Artifactory does."""
+        """Route to the repository mounted at the path; answer wrong credentials as JFrog documents, where it does.
+
+        Everything else is pypiserver's own answer: 401 with ``Basic realm="pypi"`` without credentials,
+        403 to wrong ones, 404 for a name it doesn't have (``fidelity.DEVIATIONS`` lists what no vendor documents).
+        """
 
         path = environ.get("PATH_INFO", "")
         for prefix, app in self._apps.items():
@@ -179,8 +190,10 @@ class IndexHost:
 
                 def respond(status: str, headers, exc_info=None):
                     code = int(status.split()[0])
-                    if code == 403 and answers_401:  # pypiserver says 403 to wrong credentials; Artifactory 401
+                    if code == 403 and answers_401:  # pypiserver says 403 to wrong credentials; JFrog documents 401
                         code, status = 401, "401 Unauthorized"
+                        # RFC 9110 requires a challenge with every 401; the realm is pypiserver's own, Artifactory's
+                        # isn't documented.
                         headers = [*headers, ("WWW-Authenticate", 'Basic realm="pypi"')]
                     self._count(code)
                     return start_response(status, headers, exc_info)

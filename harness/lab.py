@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -89,9 +90,10 @@ class Lab:
         self.failing = {h.name: FailingHost(h.failure) for h in topology.HOSTS if h.failure}
 
     def start(self) -> Lab:
+        # The image template is mostly file copying, which releases the GIL: made beside the servers' start.
+        making = ThreadPoolExecutor(1, thread_name_prefix="image template")
+        template = making.submit(self._image_template)
         try:
-            self.template = self._image_template()
-            self.sandboxes = SandboxPool(self.template).start()
             sets = {s.name: build_package_set(s, self.workdir / "wheels" / s.name) for s in catalogue.PACKAGE_SETS}
             for failing in self.failing.values():
                 failing.start()
@@ -102,9 +104,14 @@ class Lab:
                                   if h.served and h.per_world}
                 gateway = self.gateways[squatter] = Gateway(hosts["pypi"].port).start()
                 self._worlds[squatter] = World(hosts, self.failing, gateway, self.credentials, squatter)
-        except Exception:
+            self.template = template.result()
+            self.sandboxes = SandboxPool(self.template).start()
+        except BaseException:
+            template.cancel()
+            making.shutdown(wait=True)
             self.stop()
             raise
+        making.shutdown()
         return self
 
     def world(self, squatter: bool = False) -> World:

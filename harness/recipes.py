@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from valohai_yaml.objs import Step
 
 from harness import catalogue, models, pip_versions, valohai
-from harness.errors import Problem, RecipeError
+from harness.errors import Problem, RecipeError, without_credentials
 from harness.images import HOW_TO_ADD, SUPPORTED, Image, image
 from harness.lint import RULES
 from harness.models import ExecutionModel
@@ -337,9 +337,14 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                     f"in environment-variables (declared: {', '.join(declared) or 'none'})",
                 ))
             problems += _role_problems(source, (*at, "variables", var), role)
-        for var in scenario.overrides:
+        for var, value in scenario.overrides.items():
             if not _VARIABLE.match(var):
                 problems.append(problem((*at, "overrides", var), f"'{var}' is not a valid variable name"))
+            if without_credentials(str(value)) != str(value):
+                problems.append(problem((*at, "overrides", var),
+                                        "this value holds a user and password; credentials never go in scenario "
+                                        "files: supply the variable under variables: with an index role "
+                                        "(python -m harness roles)"))
         for name, kind in scenario.inputs.items():
             if name not in step.inputs:
                 problems.append(problem((*at, "inputs", name), f"step '{step.name}' has no input '{name}' "

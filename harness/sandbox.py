@@ -99,7 +99,11 @@ class ImageTemplate:
     @classmethod
     def make(cls, root: Path, pinned_pip: Path, certs: Path, local_ca: Path, uv: Path, hidden: tuple[Mount, ...],
              resolved: list[str]) -> ImageTemplate:
-        """The local interpreter as a system install, as ``make install`` lays it out, with ``pinned_pip``."""
+        """The local interpreter as a system install, as ``make install`` lays it out, with ``pinned_pip``.
+
+        ``pinned_pip`` (a folder holding pip and its dist-info, on the same filesystem as ``root``) becomes the
+        template's site-packages: it is moved, not copied.
+        """
         prefix = root / "usr" / "local"
         stdlib = Path(sysconfig.get_path("stdlib", vars={"installed_base": sys.base_prefix}))
         lib = prefix / "lib"
@@ -110,7 +114,7 @@ class ImageTemplate:
                 (lib / PYTHON / entry.name).symlink_to(entry)
         for shared in (Path(sys.base_prefix) / "lib").glob("libpython*.so*"):
             (lib / shared.name).symlink_to(shared)
-        shutil.copytree(pinned_pip, lib / PYTHON / "site-packages")
+        pinned_pip.rename(lib / PYTHON / "site-packages")
         shutil.copy2(os.path.realpath(sys.executable), prefix / "bin" / PYTHON)
         for alias in ("python3", "python"):
             (prefix / "bin" / alias).symlink_to(PYTHON)

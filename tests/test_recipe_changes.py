@@ -86,3 +86,17 @@ def test_a_url_where_a_role_belongs_is_rejected_without_repeating_its_token(tmp_
         recipes.load(folder)
     assert token not in str(caught.value)
     assert "this looks like a URL; scenarios name an index role instead" in str(caught.value)
+
+
+def test_a_credential_typed_as_an_override_is_rejected_without_repeating_it(tmp_path):
+    token = "cmVmdGtuOjAxOjE3OTk5OTk5OTk6ZmFrZWZha2VmYWtl"
+    folder = changed_copy(
+        tmp_path, "use-in-executions", "scenarios.yaml",
+        "    variables:\n      PRIVATE_PYPI_INDEX_URL: virtual\n",
+        "    overrides:\n      PRIVATE_PYPI_INDEX_URL: "
+        f"https://valohai-ci:{token}@acme.jfrog.io/artifactory/api/pypi/pypi-virtual/simple\n",
+    )
+    with pytest.raises(RecipeError) as caught:
+        recipes.load(folder)
+    assert token not in str(caught.value)
+    assert "this value holds a user and password; credentials never go in scenario files" in str(caught.value)
