@@ -14,7 +14,7 @@ One module, one job:
 - ``models``      the ways the platform may run a step's command items
 - ``fidelity``    where an emulated execution differs from a real one
 - ``yamlsource``  YAML loading that remembers lines, for errors that point at them
-- ``valohai``     validates valohai.yaml with valohai-yaml and builds a step's commands
+- ``valohai``     validates valohai.yaml with valohai-yaml, finds places in it (``Places``), builds a step's commands
 - ``recipes``     discovers ``examples/<slug>/`` folders, validates them, resolves scenarios into plans
 - ``sandbox``     a throw-away filesystem per execution, laid out like the image's
 - ``execution``   runs a script as root in a namespace of its own, under a time limit

@@ -2,7 +2,8 @@
 
 valohai-yaml reports where a problem is as an object path (``0.step.image``);
 this module turns that into a line of the file and adds a hint for the mistakes
-people make with secrets.
+people make with secrets. ``Places`` is the one way to find a step, a variable,
+a command item or what a message names in the file, for the recipes and the lint.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from valohai_yaml.lint import lint
@@ -27,19 +29,116 @@ _DUPLICATE_STEP = re.compile(r"^Duplicate step name: (?P<name>.*)\.$")
 _UNEXPECTED_KEY = re.compile(r"\('(?P<key>[^']+)' was unexpected\)")
 
 _GUIDE_WARNING = "warning (Valohai would run it, the guide does not): "
-_HINTS = {
+_HINTS: dict[str | re.Pattern, str] = {  # a text or a pattern in valohai-yaml's message, and the hint
     "'secrets' was unexpected": "valohai.yaml has no secrets key: keep the value in a project or "
     "organization environment variable marked Secret, and declare its name under "
     "environment-variables with optional: false",
-    "is not of type 'array' (": "environment-variables is a list of items with name, default, "
+    "environment-variables.type: {": "environment-variables is a list of items with name, default, "
     "optional and description, not a mapping",
     "No parser for": "top-level items are - step:, - pipeline:, - endpoint: or - task:",
     "is not of type 'string' (": "quote the value: YAML reads 5, 1.0 and true as a number or a boolean",
     "None is not of type 'object'": "the key has no value: indent the lines that belong under it",
-    "is not of type 'object' (": "each top-level item is a mapping: - step: (or - pipeline:, - endpoint:, - task:) "
-    "with its keys indented under it",
+    # a top-level item, or what its step:, pipeline:, endpoint: or task: holds
+    re.compile(r"validation on (step\.|pipeline\.|endpoint\.|task\.)?type: .* is not of type 'object' \("):
+    "each top-level item is a mapping: - step: (or - pipeline:, - endpoint:, - task:) with its keys indented under it",
+    re.compile(r"validation on type: .* is not of type 'array' \("): "valohai.yaml is a list of items: start each with "
+    "'- ', as in - step:",
     ") not valid": f"an edge's middle part is one of {', '.join(sorted(edge_types))}",
 }
+
+
+class Places:
+    """Where things are in a valohai.yaml, as keys for ``YamlSource.line``: the one way to find a place in it.
+
+    The recipes (``ValohaiFile``), the lint (``harness.lint.step.StepContext``) and valohai-yaml's
+    messages (``messages``) all find their lines here; keys under a step are relative to it.
+    """
+
+    def __init__(self, source: YamlSource):
+        self.source = source
+
+    def items_where(self, matches) -> list[int]:
+        """The indexes of the top-level items that are mappings and that ``matches`` accepts."""
+        items = self.source.data if isinstance(self.source.data, list) else []
+        return [index for index, item in enumerate(items) if isinstance(item, dict) and matches(item)]
+
+    def item(self, kind: str, name: str) -> int | None:
+        """The index of the first top-level ``- kind:`` item (step, pipeline, …) named ``name``."""
+        found = self.items_where(lambda item: isinstance(item.get(kind), dict) and item[kind].get("name") == name)
+        return found[0] if found else None
+
+    def names(self, kind: str) -> list[str]:
+        """The names of the top-level ``- kind:`` items, in file order."""
+        named = self.items_where(lambda item: isinstance(item.get(kind), dict) and isinstance(item[kind].get("name"), str))
+        return [self.source.data[index][kind]["name"] for index in named]
+
+    def step(self, name: str) -> tuple:
+        """``(index, "step")`` for step ``name``, or ``()``."""
+        index = self.item("step", name)
+        return () if index is None else (index, "step")
+
+    def entry(self, keys: tuple, field: str, matches, occurrence: int = 0) -> tuple:
+        """``(field, j)`` for the ``occurrence``-th entry of the list ``field`` under the item at ``keys`` that
+        ``matches`` accepts; ``(field,)`` when none does, ``()`` when there is no ``field``."""
+        entries = self.source.data[keys[0]][keys[1]].get(field)
+        found = [j for j, entry in enumerate(entries if isinstance(entries, list) else [])
+                 if (isinstance(entry, dict) or (field == "edges" and isinstance(entry, list))) and matches(entry)]
+        if found:
+            return (field, found[min(occurrence, len(found) - 1)])
+        return (field,) if entries is not None else ()
+
+    def variable(self, step: tuple, name: str) -> tuple:
+        """Variable ``name`` under the step at ``step``: ``("environment-variables", j)``, or the list itself."""
+        return self.entry(step, "environment-variables", lambda item: item.get("name") == name) or ("environment-variables",)
+
+    def command(self, step: tuple, n: int) -> tuple:
+        """Item ``n`` of the step's command: ``("command", n)``, or ``("command",)`` for a single string."""
+        command = self.source.data[step[0]][step[1]].get("command")
+        return ("command", n) if isinstance(command, list) else ("command",)
+
+    def action(self, field: str, value: str, occurrence: int) -> tuple:
+        """The ``occurrence``-th pipeline node action whose ``then`` or ``when`` holds ``value``."""
+        found = []
+        for i in self.items_where(lambda item: True):
+            pipeline = self.source.data[i].get("pipeline")
+            nodes = pipeline.get("nodes") if isinstance(pipeline, dict) else None
+            for j, node in enumerate(nodes if isinstance(nodes, list) else []):
+                actions = node.get("actions") if isinstance(node, dict) else None
+                for k, action in enumerate(actions if isinstance(actions, list) else []):
+                    values = action.get(field) if isinstance(action, dict) else None
+                    if value in (values if isinstance(values, list) else [values]):
+                        found.append((i, "pipeline", "nodes", j, "actions", k, field))
+        return found[min(occurrence, len(found) - 1)] if found else ()
+
+    def named_in(self, message: str, occurrence: int) -> tuple:
+        """Keys of the object a valohai-yaml message names (its ``occurrence``-th match), as deep as the file has it."""
+        for pattern, what in _NAMED:
+            if not (match := pattern.search(message)):
+                continue
+            names = match.groupdict()
+            kind = next(k for k in ("pipeline", "step", "endpoint", "deployment") if k in names or what == "action")
+            if what == "action":
+                return self.action(names["field"], names["value"], occurrence)
+            item = self.item(kind, names[kind])
+            if item is None:
+                return ()
+            keys = (item, kind)
+            if what == "node":
+                node = names["node"]
+                return keys + self.entry(keys, "nodes", lambda n, node=node: n.get("name") == node, occurrence)
+            if what == "edge":
+                if names.get("type"):  # both ends named, and the type at one of them
+                    ends = [f"{names['source']}.", f"{names['target']}."]
+                    ends[names["end"] == "target"] += f"{names['type']}."
+                else:
+                    ends = [f"{names['node']}.", ""] if names["end"] == "source" else ["", f"{names['node']}."]
+                return keys + self.entry(keys, "edges", lambda e, ends=ends: all(
+                    str(value).startswith(start) for value, start in zip(_ends(e), ends)), occurrence)
+            if what in ("pipeline-parameter", "step-parameter"):
+                parameter = names["parameter"].strip()
+                return keys + self.entry(keys, "parameters", lambda p, parameter=parameter: p.get("name") == parameter)
+            return keys
+        return ()
 
 
 @dataclass
@@ -48,28 +147,20 @@ class ValohaiFile:
     source: YamlSource
     config: Config
 
+    @cached_property
+    def places(self) -> Places:
+        return Places(self.source)
+
     def step(self, name: str) -> Step | None:
         return self.config.steps.get(name)
 
     def step_keys(self, name: str) -> tuple:
-        """Where step ``name`` is in the file, as keys for ``line``; the one way to find a place in it."""
-        for index, item in enumerate(self.source.data if isinstance(self.source.data, list) else []):
-            if isinstance(item, dict) and isinstance(item.get("step"), dict) and item["step"].get("name") == name:
-                return (index, "step")
-        return ()
+        """Where step ``name`` is in the file, as keys for ``line``."""
+        return self.places.step(name)
 
     def variable_keys(self, step: str, variable: str) -> tuple:
-        keys = self.step_keys(step)
-        declared = self.source.data[keys[0]]["step"].get("environment-variables") if keys else None
-        for j, item in enumerate(declared if isinstance(declared, list) else []):
-            if isinstance(item, dict) and item.get("name") == variable:
-                return (*keys, "environment-variables", j)
-        return (*keys, "environment-variables") if keys else ()
-
-    def command_keys(self, step: str, index: int) -> tuple:
-        keys = self.step_keys(step)
-        command = self.source.data[keys[0]]["step"].get("command") if keys else None
-        return (*keys, "command", index) if isinstance(command, list) else (*keys, "command")
+        keys = self.places.step(step)
+        return (*keys, *self.places.variable(keys, variable)) if keys else ()
 
     def line(self, *keys) -> int | None:
         return self.source.line(*keys)
@@ -90,7 +181,8 @@ class Message:
 
     kind: str  # "error" or "warning"
     line: int | None
-    text: str
+    text: str  # with " — " and a hint for the mistakes the guide knows
+    raw: str = ""  # as valohai-yaml wrote it
 
 
 def messages(source: YamlSource) -> list[Message]:
@@ -103,7 +195,7 @@ def messages(source: YamlSource) -> list[Message]:
             text = raw["message"].strip()
             line, message = _locate(source, text, seen[text])
             seen[text] += 1
-            found.append(Message(raw["type"], line, message))
+            found.append(Message(raw["type"], line, message, text))
     return found
 
 
@@ -117,6 +209,7 @@ def declared_variables(step: Step) -> dict[str, EnvironmentVariable]:
 
 
 def _locate(source: YamlSource, message: str, occurrence: int = 0) -> tuple[int | None, str]:
+    places = Places(source)
     line = None
     text = message
     if match := _SCHEMA_MESSAGE.search(message):
@@ -128,15 +221,18 @@ def _locate(source: YamlSource, message: str, occurrence: int = 0) -> tuple[int 
         text = f"{'.'.join(str(k) for k in keys[1:]) or 'item'}: {text}"
     elif match := _NO_PARSER.search(message):
         text = f"unknown top-level key '{match['key']}'"
-        line = _item_line(source, lambda item: match["key"] in item)
+        found = places.items_where(lambda item: match["key"] in item)
+        line = source.line(found[0]) if found else None
     elif match := _DUPLICATE_STEP.search(message):
         text = f"duplicate step name '{match['name']}'"
-        line = _item_line(source, lambda item: (item.get("step") or {}).get("name") == match["name"], last=True)
+        found = places.items_where(lambda item: (item.get("step") or {}).get("name") == match["name"])
+        line = source.line(found[-1]) if found else None  # the second of the two
     elif message.startswith("Indentation Error at line"):
         line = int(re.search(r"line (\d+)", message)[1])
     else:
-        line = source.line(*keys) if (keys := _keys_named_in(source, message, occurrence)) else None
-    hint = next((h for needle, h in _HINTS.items() if needle in message), None)
+        line = source.line(*keys) if (keys := places.named_in(message, occurrence)) else None
+    hint = next((h for needle, h in _HINTS.items()
+                 if (needle.search(message) if isinstance(needle, re.Pattern) else needle in message)), None)
     return line, text + (f" — {hint}" if hint else "")
 
 
@@ -157,75 +253,5 @@ _NAMED = [
 ]
 
 
-def _keys_named_in(source: YamlSource, message: str, occurrence: int) -> tuple:
-    """Keys of the object a valohai-yaml message names (its ``occurrence``-th match), as deep as the file has it."""
-    for pattern, what in _NAMED:
-        if not (match := pattern.search(message)):
-            continue
-        names = match.groupdict()
-        kind = next(k for k in ("pipeline", "step", "endpoint", "deployment") if k in names or what == "action")
-        if what == "action":
-            return _action_keys(source, names["field"], names["value"], occurrence)
-        item = _item_index(source, kind, names[kind])
-        if item is None:
-            return ()
-        keys = (item, kind)
-        if what == "node":
-            node = names["node"]
-            return keys + _list_keys(source, keys, "nodes", lambda n, node=node: n.get("name") == node, occurrence)
-        if what == "edge":
-            if names.get("type"):  # both ends named, and the type at one of them
-                ends = [f"{names['source']}.", f"{names['target']}."]
-                ends[names["end"] == "target"] += f"{names['type']}."
-            else:
-                ends = [f"{names['node']}.", ""] if names["end"] == "source" else ["", f"{names['node']}."]
-            return keys + _list_keys(source, keys, "edges", lambda e, ends=ends: all(
-                str(value).startswith(start) for value, start in zip(_ends(e), ends)), occurrence)
-        if what in ("pipeline-parameter", "step-parameter"):
-            parameter = names["parameter"].strip()
-            return keys + _list_keys(source, keys, "parameters", lambda p, parameter=parameter: p.get("name") == parameter)
-        return keys
-    return ()
-
-
-def _item_index(source: YamlSource, kind: str, name: str) -> int | None:
-    items = source.data if isinstance(source.data, list) else []
-    return next((i for i, item in enumerate(items)
-                 if isinstance(item, dict) and isinstance(item.get(kind), dict) and item[kind].get("name") == name), None)
-
-
-def _list_keys(source: YamlSource, keys: tuple, field: str, matches, occurrence: int = 0) -> tuple:
-    entries = source.data[keys[0]][keys[1]].get(field)
-    found = [j for j, entry in enumerate(entries if isinstance(entries, list) else [])
-             if (isinstance(entry, dict) or (field == "edges" and isinstance(entry, list))) and matches(entry)]
-    if found:
-        return (field, found[min(occurrence, len(found) - 1)])
-    return (field,) if entries is not None else ()
-
-
 def _ends(edge) -> list:
     return (edge + [None, None])[:2] if isinstance(edge, list) else [edge.get("source"), edge.get("target")]
-
-
-def _action_keys(source: YamlSource, field: str, value: str, occurrence: int) -> tuple:
-    """The ``occurrence``-th pipeline node action whose ``then`` or ``when`` holds ``value``."""
-    found = []
-    for i, item in enumerate(source.data if isinstance(source.data, list) else []):
-        pipeline = item.get("pipeline") if isinstance(item, dict) else None
-        nodes = pipeline.get("nodes") if isinstance(pipeline, dict) else None
-        for j, node in enumerate(nodes if isinstance(nodes, list) else []):
-            actions = node.get("actions") if isinstance(node, dict) else None
-            for k, action in enumerate(actions if isinstance(actions, list) else []):
-                values = action.get(field) if isinstance(action, dict) else None
-                if value in (values if isinstance(values, list) else [values]):
-                    found.append((i, "pipeline", "nodes", j, "actions", k, field))
-    return found[min(occurrence, len(found) - 1)] if found else ()
-
-
-def _item_line(source: YamlSource, matches, last: bool = False) -> int | None:
-    lines = [
-        source.line(index)
-        for index, item in enumerate(source.data if isinstance(source.data, list) else [])
-        if isinstance(item, dict) and matches(item)
-    ]
-    return (lines[-1] if last else lines[0]) if lines else None

@@ -11,6 +11,7 @@ import pytest
 
 from harness.errors import shown_path
 from harness.lint import RULES, STRICT, lint_file
+from harness.lint.secretnames import not_a_secret, secret_word
 
 FIXTURES = sorted((Path(__file__).parent / "lint").iterdir())
 
@@ -36,3 +37,27 @@ def test_rule_finds_its_fixture(folder: Path):
 @pytest.mark.parametrize("folder", FIXTURES, ids=lambda p: p.name)
 def test_rule_finds_nothing_in_the_fixed_file(folder: Path):
     assert shown(lint_file(folder / "quiet" / "valohai.yaml", STRICT)) == []
+
+
+@pytest.mark.parametrize(("name", "word"), [
+    ("HF_TOKEN", "TOKEN"), ("HFTOKEN", "HFTOKEN"), ("RSPASSWORD", "RSPASSWORD"), ("SNOWSQL_PWD", "PWD"),
+    ("SNOWSQL_PRIVATEKEY", "PRIVATEKEY"), ("GCP_KEYFILE_CONTENTS_JSON", "KEYFILE"), ("WANDB_API_KEY", "API_KEY"),
+    ("AWS_SECRET_ACCESS_KEY", "ACCESS_KEY"), ("CLIENT_SECRET", "SECRET"), ("GITHUB_PAT", "PAT"),
+    ("UV_INDEX_ACME_PASSWORD", "PASSWORD"),
+    ("MAX_NEW_TOKENS", None), ("TOKENIZER_NAME", None), ("HF_TOKEN_PATH", None), ("SECRET_NAME", None),
+    ("PASSWORD_MIN_LENGTH", None), ("GITHUB_TOKEN_FILE", None), ("AWS_ACCESS_KEY_ID", None), ("PAD_TOKEN", None),
+    ("MAX_TOKEN", None), ("PWD", None), ("BYPASS", None), ("KEY_COLUMN", None), ("OAUTH_TOKEN_URL", None),
+])
+def test_secret_names_are_read_word_by_word(name, word):
+    assert secret_word(name) == word
+
+
+@pytest.mark.parametrize(("value", "name", "setting"), [
+    ("256", "MAX_NEW_TOKENS", True), ("false", "USE_AUTH_TOKEN", True), ("/valohai/inputs/token/token.txt", "HF_TOKEN", True),
+    ("secrets/token.txt", "HF_TOKEN", True), ("meta-llama/Llama-2-7b-chat-hf", "HF_TOKEN", True),
+    ("20240611", "DB_PASSWORD", False), ("team/pass-word", "DB_PASSWORD", False),
+    ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_SECRET_ACCESS_KEY", False),
+    ("hf_abcdefghijklmnopqrstuvwxyz012345", "HF_TOKEN", False),
+])
+def test_numbers_booleans_paths_and_model_ids_are_settings_except_a_passwords_digits(value, name, setting):
+    assert not_a_secret(value, name) is setting

@@ -2,9 +2,11 @@
 
 valohai-yaml checks the file's shape; the rules here check its meaning for
 private indexes. One module per concern: ``document`` reads any file without a
-traceback, ``variables``, ``secrets``, ``pip``, ``placeholders``, ``items`` and
-``shell`` hold the rules (``rules`` lists them with their severities),
-``suppress`` the inline ignores, ``report`` the output formats. The guide's
+traceback (``messages`` gives valohai-yaml's messages their fixes), ``step`` is a
+step as every rule sees it, ``coderepository`` the user's code beside the file,
+``secretnames`` which variables hold a secret; ``variables``, ``secrets``, ``pip``,
+``placeholders``, ``items`` and ``shell`` hold the rules (``rules`` lists them
+with their severities), ``suppress`` the inline ignores, ``report`` the output formats. The guide's
 recipes are linted with ``STRICT``; ``harness.preflight`` is the command users run.
 """
 
@@ -14,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.lint import document, items, pip, placeholders, secrets, shell, variables
+from harness.lint.coderepository import CodeRepository
 from harness.lint.findings import Finding
-from harness.lint.repository import Repository
 from harness.lint.rules import RULES, Severity
 from harness.lint.shell import ShellcheckMissing
 from harness.lint.step import StepContext
@@ -47,9 +49,9 @@ def lint_file(path: Path, options: Options = Options()) -> list[Finding]:
     """Every finding in ``path`` that ``options`` reports, in file order; never raises on a bad file."""
     doc = document.load(path)
     findings = list(doc.findings)
-    repository = Repository(path.parent, options.skip)
+    code = CodeRepository(path.parent, options.skip)
     for index, step in doc.steps:
-        ctx = StepContext(doc.source, index, step, repository)
+        ctx = StepContext(doc.source, index, step, code)
         for check in _CHECKS:
             findings += check(ctx)
         if Options(enable=options.enable, disable=options.disable).reports(_probe("not-posix-sh")):

@@ -15,6 +15,7 @@ from valohai_yaml.objs import Step
 
 from harness import valohai
 from harness.errors import RecipeError
+from harness.lint import messages
 from harness.lint.findings import Finding
 from harness.lint.rules import Severity
 from harness.yamlsource import YamlSource
@@ -51,7 +52,8 @@ def load(path: Path) -> Document:
         document.findings.append(_invalid(path, source.line() or 1, f"the top level is {kind}, but valohai.yaml is {_ITEMS}",
                                           "start each item with '- ', as in - step:"))
         return document
-    document.findings += [_valohai_yaml(path, message) for message in valohai.messages(source)]
+    found = valohai.messages(source)
+    document.findings += [_valohai_yaml(path, m, fix) for m, fix in zip(found, messages.fixes(source, found))]
     rejected = {f.line for f in document.findings if f.severity == Severity.ERROR}
     starts = [source.line(index) or 1 for index in range(len(source.data))] + [float("inf")]
     for index, item in enumerate(source.data):
@@ -67,17 +69,16 @@ def load(path: Path) -> Document:
     return document
 
 
-def _valohai_yaml(path: Path, message: valohai.Message) -> Finding:
+def _valohai_yaml(path: Path, message: valohai.Message, fix: str) -> Finding:
     severity = Severity.named(message.kind)
-    text, _, fix = message.text.partition(" — ")  # a hint, where harness.valohai has one, is the fix
+    text = message.text.partition(" — ")[0]  # the hint, where harness.valohai has one, is in the fix
     if (then := _THEN.search(text)) and set(re.findall(r"'([^']+)'", then["values"])) <= _DOCUMENTED_THENS:
         severity, text = Severity.INFO, text + " (Valohai documents it; valohai-yaml 0.61 doesn't list it)"
         fix = "nothing to fix: Valohai runs it"
     elif _NOT_A_STRING.search(text):
         severity, text = Severity.INFO, text + " (Valohai passes it to the command as text)"
         fix = "quote the default, or give the parameter the type of its default"
-    return Finding(path, message.line or 1, None, None, "valohai-yaml", severity, text,
-                   fix or "correct it as Valohai's valohai.yaml reference says")
+    return Finding(path, message.line or 1, None, None, "valohai-yaml", severity, text, fix)
 
 
 def _invalid(path: Path, line: int | None, message: str, fix: str | None = None) -> Finding:

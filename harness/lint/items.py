@@ -6,6 +6,7 @@ each model's script (``sh -n``), so nothing runs.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 import subprocess
@@ -21,6 +22,10 @@ _SET_E = re.compile(r"^\s*set\s+(-[a-z]*e|-o\s+errexit)", re.MULTILINE)
 _BARE_SHELL_C = re.compile(r"^(?:\S*/)?(?:ba|da|z)?sh(?:\s+-[A-Za-z]+)*\s+-[A-Za-z]*c$")
 _OPEN_END = re.compile(r"((?<!&)&|\bthen|\bdo|\belse|\{|\||&&|\bin)\s*$")  # an item after which `&&` is an error
 _CLOSING = re.compile(r"^\s*(fi|done|else|elif|esac|then|do|\})\b")  # an item `&&` can't come before
+_UNCLOSED = re.compile(r"unexpected EOF while looking for matching `(?P<quote>[\"'`])'")
+_QUOTE_FIX = {'"': 'write a " inside the text as \\"',
+              "'": "write a ' inside the text within \"…\" instead",
+              "`": "or write $(…) instead of backquotes"}
 _MODEL_FIX = ("end no item with '&' and keep each item a complete command (an if … fi or for … done in one item); "
               "put a background job and what follows it in one item, e.g. - nohup cmd > log 2>&1 & next")
 
@@ -32,21 +37,51 @@ def check(ctx: StepContext) -> Iterator[Finding]:
 
 
 def _models(ctx: StepContext) -> Iterator[Finding]:
-    """Each model's script must at least parse: ``- cmd &`` is fine as a line, a syntax error after ``&&``."""
+    """Each model's script must at least parse: ``- cmd &`` is fine as a line, a syntax error after ``&&``.
+
+    A quote left open breaks every model at once and the shells blame a later item,
+    so it is one finding, on the item that opens it, with a fix that names the quote.
+    """
     commands = list(ctx.commands)
+    failed = []
     for model in MODELS:
         script = model.script(commands)
         result = subprocess.run([model.interpreter, "-n", "-c", script], check=False, capture_output=True, text=True, timeout=30)
         if result.returncode != 0:
-            error = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "syntax error"
-            platform = model.joining == "lines"
-            yield ctx.finding(
-                "breaks-under-model",
-                f"under {model} the items are not a valid script ({error})"
-                + ("" if platform else "; the model Valohai's examples imply runs them, Valohai's local emulators don't"),
-                _MODEL_FIX, command=_item_of_error(error, commands, model),
-                severity=Severity.ERROR if platform else Severity.WARNING,
-            )
+            failed.append((model, result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "syntax error"))
+    if failed and (open_quote := unclosed_quote(tuple(commands))):
+        n, quote = open_quote
+        model, error = failed[0]
+        yield ctx.finding(
+            "breaks-under-model",
+            f"the {quote} opened in this item isn't closed in it, so the shell reads the rest of the script as one string "
+            f"and the script doesn't parse (under {model}: {error})",
+            f"close the {quote} in this item: each item must be a complete command ({_QUOTE_FIX[quote]})",
+            command=n, severity=Severity.ERROR if any(m.joining == "lines" for m, _ in failed) else Severity.WARNING,
+        )
+        return
+    for model, error in failed:
+        platform = model.joining == "lines"
+        yield ctx.finding(
+            "breaks-under-model",
+            f"under {model} the items are not a valid script ({error})"
+            + ("" if platform else "; the model Valohai's examples imply runs them, Valohai's local emulators don't"),
+            _MODEL_FIX, command=_item_of_error(error, commands, model),
+            severity=Severity.ERROR if platform else Severity.WARNING,
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def unclosed_quote(commands: tuple[str, ...]) -> tuple[int, str] | None:
+    """The first item that leaves a quote open, read alone by bash (which names the quote), and that quote."""
+    for n, command in enumerate(commands):
+        if not any(q in command for q in _QUOTE_FIX):
+            continue
+        result = subprocess.run(["/bin/bash", "-n", "-c", command], check=False, capture_output=True, text=True,
+                                timeout=30)
+        if match := _UNCLOSED.search(result.stderr):
+            return n, match["quote"]
+    return None
 
 
 def _bare_shell_c(ctx: StepContext) -> Iterator[Finding]:

@@ -163,7 +163,7 @@ def _bare_packages(call: PipCall) -> bool:
 
 
 def _read(ctx: StepContext, relative: str) -> _Requirements | None:
-    path = ctx.repository.file(relative)
+    path = ctx.code.file(relative)
     if path is None:
         return None
     return _Requirements(path, path.read_text(encoding="utf-8", errors="replace").splitlines())

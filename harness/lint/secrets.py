@@ -11,13 +11,15 @@ import re
 from collections.abc import Iterator
 
 from harness.lint.findings import Finding
+from harness.lint.secretnames import USERINFO
 from harness.lint.shellwords import without_single_quotes
-from harness.lint.step import USERINFO, StepContext
+from harness.lint.step import StepContext
 from harness.lint.variables import REFERENCE
 
-# Defaults that stand for a value rather than being one.
-_PLACEHOLDER = re.compile(r"^(|<.*>|\$\{?\w+\}?|x+|\*+|\.+|changeme|change-me|secret|token|password|none|null|todo|"
-                          r"your[-_ ].*|dummy|example|placeholder)$", re.IGNORECASE)
+# Defaults that stand for a value rather than being one: the whole value, or a marker in it (sk-REPLACE-ME).
+_PLACEHOLDER = re.compile(r"^(|\$\{?\w+\}?|x+|\*+|\.+|secret|token|password|none|null|todo|dummy)$"  # the whole value
+                          r"|<[^<>]*>|(replace|change)[-_ ]?me|\byour[-_ ]|x{4,}|\*{3,}|example|placeholder",
+                          re.IGNORECASE)
 
 _LEAKS = [
     (re.compile(r"\bpip[\d.]*\s+config\s+(list|get|debug)\b"),
@@ -56,7 +58,7 @@ def _declarations(ctx: StepContext) -> Iterator[Finding]:
                               "committed and shown in the execution form",
                               "remove the default and keep the URL in a secret project or organization variable",
                               keys=(*keys, "default"))
-        elif name in ctx.secrets and default and not _PLACEHOLDER.match(default) and "://" not in default:
+        elif name in ctx.secrets and default and not _PLACEHOLDER.search(default) and "://" not in default:
             yield ctx.finding("credential-in-default", f"{name} looks like a secret and its default looks like a real "
                               "value; it is committed and shown in the execution form",
                               "remove the default, revoke the value, and keep the new one in a secret project variable",

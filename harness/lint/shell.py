@@ -2,7 +2,9 @@
 
 Quiet by default: only shellcheck's errors, unless asked for more. Its SC2154
 ("referenced but not assigned") is left to ``undeclared-variable``, which knows
-what Valohai provides; ``-x`` with the repository as source path follows ``. ./file``.
+what Valohai provides, and its parse errors from an item that leaves a quote open
+on are left to ``breaks-under-model``; ``-x`` with the repository as source path
+follows ``. ./file``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from harness.lint.findings import Finding
+from harness.lint.items import unclosed_quote
 from harness.lint.rules import Severity
 from harness.lint.step import StepContext
 
@@ -41,10 +44,14 @@ def check(ctx: StepContext, level: str) -> Iterator[Finding]:
     for command in commands:
         first_lines.append(script.count("\n") + 1)
         script += command + "\n"
-    for comment in _shellcheck(script, ctx.repository.root, level):
+    comments = _shellcheck(script, ctx.code.root, level)
+    quoted_from = len(commands)  # past an unclosed quote shellcheck only repeats breaks-under-model's finding
+    if any(1000 <= c["code"] < 2000 and c["level"] == "error" for c in comments):
+        quoted_from = (unclosed_quote(tuple(commands)) or (len(commands), ""))[0]
+    for comment in comments:
         code = comment["code"]
         n = max(i for i, first in enumerate(first_lines) if first <= comment["line"])
-        if code in _DROPPED or (n == 0 and commands[0].startswith("#!")):
+        if code in _DROPPED or (n == 0 and commands[0].startswith("#!")) or n >= quoted_from:
             continue
         severity = _SEVERITY[comment["level"]]
         if severity == Severity.ERROR and 3000 <= code < 4000:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,16 +12,12 @@ from valohai_yaml.objs import Step
 from valohai_yaml.objs.environment_variable import EnvironmentVariable
 from valohai_yaml.utils import listify
 
+from harness.lint.coderepository import CodeRepository
 from harness.lint.findings import Finding
-from harness.lint.repository import Repository
 from harness.lint.rules import RULES, Severity
+from harness.lint.secretnames import holds_secret
+from harness.valohai import Places
 from harness.yamlsource import YamlSource
-
-_SECRET_NAME = re.compile(
-    r"(TOKEN|PASSWORD|PASSWD|_PASS$|_PWD$|PASSPHRASE|SECRET|API_?KEY|ACCESS_KEY|PRIVATE_?KEY|KEYFILE|CREDENTIAL|_PAT$)"
-)
-_INDEX_NAME = re.compile(r"(INDEX_URL|PYPI_URL|DEFAULT_INDEX)$")  # the guide's index URLs carry a token
-USERINFO = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s@]+@", re.IGNORECASE)
 
 
 @dataclass
@@ -30,7 +25,7 @@ class StepContext:
     source: YamlSource
     index: int  # the step's item in the file
     step: Step
-    repository: Repository
+    code: CodeRepository  # the user's repository, read for requirements files and variable names
 
     @cached_property
     def commands(self) -> list[str]:
@@ -56,10 +51,19 @@ class StepContext:
         """A declared secret, or a variable group whose values the file doesn't show."""
         return bool(self.secrets or self.step.environment_variable_groups)
 
+    @cached_property
+    def places(self) -> Places:
+        return Places(self.source)
+
+    @property
+    def keys(self) -> tuple:
+        """The step's place in the file."""
+        return (self.index, "step")
+
     def finding(self, rule: str, message: str, fix: str, *, command: int | None = None, keys: tuple = (),
                 severity: Severity | None = None, offset: int | None = None) -> Finding:
         """A finding at ``keys`` (under the step), or at item ``command``, ``offset`` lines into a ``|`` block."""
-        where = (self.index, "step", *(self.command_keys(command) if command is not None else keys))
+        where = (*self.keys, *(self.command_keys(command) if command is not None else keys))
         line = self.source.line(*where) or 1
         node = self.source.node(*where)
         if offset is not None and isinstance(node, yaml.ScalarNode) and node.style == "|":
@@ -68,18 +72,8 @@ class StepContext:
         return Finding(self.source.path, line, self.step.name, text, rule, severity or RULES[rule].severity, message, fix)
 
     def command_keys(self, n: int) -> tuple:
-        return ("command", n) if isinstance(self.step.command, list) else ("command",)
+        return self.places.command(self.keys, n)
 
     def variable_keys(self, name: str) -> tuple:
-        item = self.source.data[self.index]["step"].get("environment-variables")
-        for j, entry in enumerate(item if isinstance(item, list) else []):
-            if isinstance(entry, dict) and entry.get("name") == name:
-                return ("environment-variables", j)
-        return ("environment-variables",)
+        return self.places.variable(self.keys, name)
 
-
-def holds_secret(name: str, var: EnvironmentVariable) -> bool:
-    """Secret-looking by name or description; an index URL is one unless its default is a URL without credentials."""
-    if _INDEX_NAME.search(name):
-        return not (var.default and "://" in var.default and not USERINFO.search(var.default))
-    return bool(_SECRET_NAME.search(name)) or "secret" in (var.description or "").lower()

@@ -56,10 +56,10 @@ def check(ctx: StepContext) -> Iterator[Finding]:
                     command=n, offset=visible[: m.start()].count("\n"),
                 )
         for relative in (m["file"] for m in _REQUIREMENTS_OPTION.finditer(command)):
-            if (path := ctx.repository.file(relative)) is not None:
+            if (path := ctx.code.file(relative)) is not None:
                 yield from _requirements(ctx, n, path, used)
     unread = {name for name in ctx.declared if name not in used and not name.startswith(_TOOL_PREFIXES)}
-    for name in sorted(unread - ctx.repository.reads(unread), key=list(ctx.declared).index):
+    for name in sorted(unread - ctx.code.reads(unread), key=list(ctx.declared).index):
         yield ctx.finding(
             "unused-variable",
             f"{name} is declared, but no command, requirements file or code in the repository reads it",

@@ -1,4 +1,6 @@
-"""The repository beside a valohai.yaml: the requirements files its commands name, and a grep of its code.
+"""The code repository beside a valohai.yaml: the requirements files its commands name, and a grep of its code.
+
+Not to be confused with ``topology.Repository``, a repository of an index.
 
 A step may declare a variable that only its Python code reads through
 ``os.environ``, which is what ``environment-variables`` is for; a grep for the
@@ -21,7 +23,7 @@ _MAX_FILES, _MAX_BYTES = 5000, 1_000_000  # keep a run on a large repository che
 
 
 @dataclass
-class Repository:
+class CodeRepository:
     root: Path
     skip: tuple[str, ...] = ()  # names under the root that are not the repository's (the guide's harness files)
     _read: dict[str, bool] = field(default_factory=dict)
