@@ -228,10 +228,20 @@ def _span(versions: list[str]) -> str:
     return _versions(versions)
 
 
+def pip_table_of(recipe: recipes.Recipe) -> dict | None:
+    """The recipe's committed pip table; one that names a scenario the recipe no longer has fails the build."""
+    table = pip_table.load_table(recipe)
+    gone = sorted(set((table or {}).get("scenarios", {})) - set(recipe.scenarios))
+    if gone:
+        raise ValueError(f"examples/{recipe.slug}/logs/{pip_table.TABLE} has scenarios the recipe no longer has "
+                         f"({', '.join(gone)}): {pip_table.REFRESH.format(slug=recipe.slug)}")
+    return table
+
+
 def render_pip_line(slug: str, link: str | None) -> str:
     """Which pips the recipe holds for, from its committed table; a small table where some pips differ."""
     recipe = load_recipe(slug)
-    table = pip_table.load_table(recipe)
+    table = pip_table_of(recipe)
     more = f" ([every scenario under every pip]({link}#{slug}))" if link else ""
     if table is None or not table.get("scenarios"):
         if not pip_table.matrix_plans(recipe):
@@ -258,7 +268,7 @@ def render_pip_tables() -> str:
     sections = []
     for folder in recipes.discover(EXAMPLES):
         recipe = load_recipe(folder.name)
-        table = pip_table.load_table(recipe)
+        table = pip_table_of(recipe)
         if not pip_table.matrix_plans(recipe):
             continue
         lines = [f"## {recipe.slug}", ""]

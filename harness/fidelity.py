@@ -67,6 +67,21 @@ DEVIATIONS = (
         shows="Logs drop the port (see the rewrites below).",
     ),
     Deviation(
+        "answers no vendor documents",
+        "Every stand-in is pypiserver. Where no vendor documents an answer, it gives pypiserver's own: the realm of "
+        "its WWW-Authenticate header, Basic realm=\"pypi\"; on the hosts other than Artifactory, 401 to a request "
+        "without credentials and 403 to wrong ones; 404 for a name a repository doesn't have, on PyPI and on the "
+        "hosts whose vendor doesn't document that answer (JFrog and Google do). The self-hosted Artifactory "
+        "stand-ins (artifactory.acme.internal) answer wrong credentials with 403 too, since JFrog documents 401 for "
+        "Artifactory Online; no scenario sends them wrong ones. A repository that merges several package sets lists "
+        "each file once; no two sets hold the same file.",
+        "The vendors' registry records only what a vendor documents; these answers are the stand-ins' own (on "
+        "pypi.acme.internal, pypiserver's real ones, though its README doesn't list them), and no page presents "
+        "them as a vendor's.",
+        shows="pip warns only about a 401 and never prints the realm; a 403 and a 404 both end in No matching "
+              "distribution found. curl's HTTP status shows the code.",
+    ),
+    Deviation(
         "gateway",
         "A proxy tunnels pypi.org and files.pythonhosted.org to the stand-in PyPI and refuses every other "
         "address outside 127.0.0.1. The stand-ins' names, and the fictional company's own domain "
@@ -122,6 +137,8 @@ NOT_EMULATED = (
      "document it, and no scenario sets a variable that its step gives a default."),
     ("Whether a value from an organization group satisfies optional: false: Valohai documents it for "
      "project-level values only; the harness counts a group's values like a project's."),
+    ("What Valohai does with a step's environment-variable-groups: its documentation doesn't describe the key; "
+     "the harness gives an execution the variables of each group the step lists and the scenario supplies."),
 )
 
 

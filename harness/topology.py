@@ -33,6 +33,7 @@ class Repository:
     readers: tuple[str, ...] = ()  # credential labels (credentials.session_credentials); empty: anonymous
     follows: tuple[str, ...] = ()  # vendors.REGISTRY ids
     priority: tuple[str, ...] = ()  # sets whose names shadow the others' (Priority Resolution, forwarding)
+    # Each behaviour field above follows registry entries: tests/test_indexes.py ties them to ``follows``.
     simple: str = "simple"  # the index's last path segment; devpi calls it +simple
     description: str = ""
 
@@ -42,7 +43,7 @@ class Repository:
 
     @property
     def answers_401_to_wrong_credentials(self) -> bool:
-        return "jfrog-401" in self.follows
+        return "jfrog-401-wrong-credentials" in self.follows
 
 
 @dataclass(frozen=True)
@@ -93,23 +94,29 @@ AZURE_ORGANIZATION_FEED = "/acme/_packaging/ml-packages/pypi"
 _ARTIFACTORY_READERS = ("private", "special", *(f"special-{name}" for name in SPECIAL_CHARACTERS))
 SELF_HOSTED = "https://artifactory.acme.internal"
 NO_PROXY_DOMAIN = ".acme.internal"  # the company's own domain: executions reach it directly, not through the gateway
-_JFROG = ("jfrog-pypi-index-url", "jfrog-token-as-password", "jfrog-401")
+_JFROG = ("jfrog-pypi-index-url", "jfrog-token-as-password", "jfrog-401", "jfrog-pypi-status-codes")
+# JFrog's cloud (<company>.jfrog.io): what JFrog documents for Artifactory Online as well. The rewritten 401 carries the
+# challenge RFC 9110 requires of every 401.
+_JFROG_ONLINE = (*_JFROG, "jfrog-401-wrong-credentials", "rfc9110-401-challenge")
 
 HOSTS = (
     Host("artifactory", "JFrog Artifactory", "https://acme.jfrog.io", (
-        Repository(LOCAL, ("private",), _ARTIFACTORY_READERS, _JFROG,
+        Repository(LOCAL, ("private",), _ARTIFACTORY_READERS, _JFROG_ONLINE,
                    description="a local repository: your packages only"),
-        Repository(VIRTUAL, ("private", PUBLIC), _ARTIFACTORY_READERS, (*_JFROG, "jfrog-virtual-merges-metadata"),
+        Repository(VIRTUAL, ("private", PUBLIC), _ARTIFACTORY_READERS,
+                   (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata"),
                    description="a virtual repository: the local one and a remote that proxies PyPI"),
         Repository(PRIORITY_VIRTUAL, ("private", PUBLIC), _ARTIFACTORY_READERS,
-                   (*_JFROG, "jfrog-virtual-merges-metadata", "jfrog-priority-resolution"), priority=("private",),
+                   (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-priority-resolution"),
+                   priority=("private",),
                    description="the same virtual repository, with Priority Resolution set on the local one"),
         Repository(ALL_VIRTUAL, ("private", "secondary", PUBLIC), _ARTIFACTORY_READERS,
-                   (*_JFROG, "jfrog-virtual-merges-metadata"),
+                   (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata"),
                    description="a virtual repository over both teams' local repositories and the PyPI remote"),
     )),
     Host("secondary", "JFrog Artifactory (another team's)", "https://acme-ml.jfrog.io", (
-        Repository(SECONDARY, ("secondary",), ("secondary",), _JFROG, description="another team's local repository"),
+        Repository(SECONDARY, ("secondary",), ("secondary",), _JFROG_ONLINE,
+                   description="another team's local repository"),
     )),
     Host("codeartifact", "AWS CodeArtifact", "https://acme-111122223333.d.codeartifact.eu-west-1.amazonaws.com", (
         Repository(CODEARTIFACT, ("private",), ("codeartifact",), ("codeartifact-pip", "codeartifact-external-connection"),
@@ -117,7 +124,8 @@ HOSTS = (
     )),
     Host("artifact-registry", "Google Artifact Registry", "https://europe-west1-python.pkg.dev", (
         Repository("/acme-ml/ml-packages", ("private",), ("artifact-registry",),
-                   ("artifact-registry-url", "artifact-registry-access-token", "artifact-registry-modes"),
+                   ("artifact-registry-url", "artifact-registry-access-token", "artifact-registry-modes",
+                    "artifact-registry-status-codes"),
                    description="a standard repository"),
     )),
     Host("azure-artifacts", "Azure Artifacts", "https://pkgs.dev.azure.com", (

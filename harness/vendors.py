@@ -39,10 +39,20 @@ REGISTRY = {
                    "Basic Authentication", _JFROG + "jfrog-platform-administration-documentation/basic-authentication",
                    emulated=True),
         Documented("jfrog-401", "JFrog",
-                   "A request without credentials for a protected repository gets 401; so do wrong credentials.",
+                   "An anonymous request for a protected resource gets 401, a request for authentication.",
                    "Hide Existence of Unauthorized Resources",
                    _JFROG + "jfrog-platform-administration-documentation/hide-existence-of-unauthorized-resources",
                    emulated=True),
+        Documented("jfrog-401-wrong-credentials", "JFrog",
+                   "Artifactory Online answers 401 Unauthorized when the user name or the password is incorrect.",
+                   "Why do I get a \"401 Unauthorized\" response from my Artifactory online server?",
+                   _JFROG + "why-do-i-get-a-401-unauthorized-response-from-my-artifactory-online-server/"
+                   "why-do-i-get-a-401-unauthorized-response-from-my-artifactory-online-server", emulated=True),
+        Documented("jfrog-pypi-status-codes", "JFrog",
+                   "For PyPI clients, 401 and 403 mean an authentication issue, and 404 that the resource is not in "
+                   "the repository.",
+                   "How to troubleshoot PyPI issues",
+                   _JFROG + "how-to-troubleshoot-pypi-issues/how-to-troubleshoot-pypi-issues", emulated=True),
         Documented("jfrog-api-keys-deprecated", "JFrog",
                    "JFrog deprecated API keys; access tokens, and reference tokens that stand for them, replace "
                    "them, also as the password of Basic authentication.",
@@ -53,13 +63,13 @@ REGISTRY = {
                    "Allow Anonymous Access",
                    _JFROG + "jfrog-platform-administration-documentation/allow-anonymous-access"),
         Documented("jfrog-virtual-merges-metadata", "JFrog",
-                   "A virtual PyPI repository aggregates its local and remote members behind one URL, and merges "
-                   "their package metadata: pip sees every member's versions of a name and takes the highest.",
-                   "Set Up Virtual PyPI Repositories",
-                   _JFROG + "jfrog-artifactory-documentation/set-up-virtual-pypi-repositories", emulated=True),
+                   "A virtual repository serves a package's metadata merged from its member repositories; Priority "
+                   "Resolution, where it is set, narrows that merge to the members that have it.",
+                   "Other Settings (Priority Resolution)", _JFROG + "jfrog-artifactory-documentation/other-settings",
+                   emulated=True),
         Documented("jfrog-virtual-resolution-order", "JFrog",
-                   "For a single file, a virtual repository looks in local repositories first, then remote caches, "
-                   "then remotes; for PyPI's version lists it merges instead (see Priority Resolution).",
+                   "When an artifact is requested from a virtual repository, local repositories are searched first, "
+                   "then remote repository caches, then the remote repositories themselves.",
                    "Virtual Resolution Order", _JFROG + "jfrog-artifactory-documentation/virtual-resolution-order"),
         Documented("jfrog-priority-resolution", "JFrog",
                    "With Priority Resolution set on the local repository, the virtual repository takes a name's "
@@ -75,6 +85,12 @@ REGISTRY = {
                    "Read permission on a remote repository serves only what its cache already holds; fetching a "
                    "package nobody has fetched before needs Deploy/Cache.",
                    "Permission Details", _JFROG + "jfrog-platform-administration-documentation/permission-details"),
+        Documented("jfrog-virtual-permissions", "JFrog",
+                   "Permissions can't be given on a virtual repository itself: access through it follows the "
+                   "permissions on the local and remote repositories it aggregates.",
+                   "How permissions are managed on virtual repositories in Artifactory?",
+                   _JFROG + "how-permissions-are-managed-on-virtual-repositories-in-artifactory-video/"
+                   "how-permissions-are-managed-on-virtual-repositories-in-artifactory-video"),
         # GitLab
         Documented("gitlab-pypi-urls", "GitLab",
                    "A project's index is /api/v4/projects/<id>/packages/pypi/simple and a group's "
@@ -86,6 +102,10 @@ REGISTRY = {
                    "--index-url; a group owner turns it off under Settings > Packages and registries.",
                    "PyPI packages in the package registry: package request forwarding",
                    "https://docs.gitlab.com/user/packages/pypi_repository/", emulated=True),
+        Documented("gitlab-deploy-tokens", "GitLab",
+                   "A deploy token doesn't expire unless an expiry date is set when it is created; the "
+                   "read_package_registry scope gives read-only access to the project's package registry.",
+                   "Deploy tokens", "https://docs.gitlab.com/user/project/deploy_tokens/"),
         # AWS CodeArtifact
         Documented("codeartifact-pip", "AWS",
                    "The index URL is https://aws:<token>@<domain>-<owner>.d.codeartifact.<region>.amazonaws.com/"
@@ -118,6 +138,10 @@ REGISTRY = {
                    "repository, or a virtual repository that includes one.",
                    "Virtual repositories overview",
                    "https://cloud.google.com/artifact-registry/docs/repositories/virtual-overview", emulated=True),
+        Documented("artifact-registry-status-codes", "Google",
+                   "A 403 is an authentication issue, possibly missing permissions; a 404 is a package not found.",
+                   "Troubleshoot issues with Python packages",
+                   "https://cloud.google.com/artifact-registry/docs/python/troubleshoot", emulated=True),
         # Azure Artifacts
         Documented("azure-feed-urls", "Microsoft",
                    "A project-scoped feed is at pkgs.dev.azure.com/<org>/<project>/_packaging/<feed>/pypi/simple/, "
@@ -127,8 +151,9 @@ REGISTRY = {
                    "https://learn.microsoft.com/en-us/azure/devops/artifacts/python/use-packages-from-pypi",
                    emulated=True),
         Documented("azure-upstream-sources", "Microsoft",
-                   "A feed serves public PyPI packages only with upstream sources enabled; saving one from an "
-                   "upstream needs the Feed and Upstream Reader (Collaborator) role.",
+                   "A feed serves public PyPI packages only with upstream sources enabled, and saves a copy of each "
+                   "one installed; installing from an upstream takes the Feed and Upstream Reader (Collaborator) "
+                   "role or higher.",
                    "Set up upstream sources",
                    "https://learn.microsoft.com/en-us/azure/devops/artifacts/how-to/set-up-upstream-sources",
                    emulated=True),
@@ -155,16 +180,37 @@ REGISTRY = {
                    "and pip refuses a file whose hash isn't listed.",
                    "Secure installs", "https://pip.pypa.io/en/stable/topics/secure-installs/"),
         Documented("pip-https-certificates", "pip",
-                   "Since pip 24.2 the system certificate store is used in addition to certifi; --cert or PIP_CERT "
-                   "names another bundle.",
+                   "pip 24.2 and newer check HTTPS certificates against the system certificate store as well as "
+                   "certifi's bundle, on Python 3.10 or later; older pips use certifi's bundle alone.",
+                   "pip's changelog (NEWS.rst), 24.2: system certificates on Python 3.10+",
+                   "https://github.com/pypa/pip/blob/26.3/NEWS.rst"),
+        Documented("pip-cert-option", "pip",
+                   "--cert, or the PIP_CERT environment variable, names the certificate bundle pip checks HTTPS "
+                   "certificates against.",
                    "HTTPS Certificates", "https://pip.pypa.io/en/stable/topics/https-certificates/"),
+        Documented("pip-trusted-host", "pip",
+                   "--trusted-host marks a host, or host:port, as trusted even though it does not have valid or any "
+                   "HTTPS.",
+                   "General Options: --trusted-host", "https://pip.pypa.io/en/stable/cli/pip/#cmdoption-trusted-host"),
+        Documented("pip-config-command", "pip",
+                   "pip config list lists the active configuration, pip config get the value of one option, and pip "
+                   "config debug the configuration files and the values defined under them.",
+                   "pip config", "https://pip.pypa.io/en/stable/cli/pip_config/"),
         Documented("pip-configuration", "pip",
-                   "Command-line options override PIP_* variables, which override configuration files.",
+                   "A configuration file's settings are named after the long command-line options (--cert: cert) "
+                   "and environment variables are PIP_<UPPER_LONG_NAME>; command-line options override PIP_* "
+                   "variables, which override configuration files.",
                    "Configuration", "https://pip.pypa.io/en/stable/topics/configuration/"),
         Documented("uv-index-strategy", "uv",
                    "By default (first-index) uv takes a name's versions from the first index that has it; "
                    "unsafe-best-match behaves like pip.",
                    "Package indexes", "https://docs.astral.sh/uv/concepts/indexes/"),
+        Documented("uv-extra-index-url-priority", "uv",
+                   "Indexes given with --extra-index-url (UV_EXTRA_INDEX_URL) take priority over the index given "
+                   "with --index-url, PyPI by default; both options are deprecated in favour of --index and "
+                   "--default-index.",
+                   "uv pip install: --extra-index-url",
+                   "https://docs.astral.sh/uv/reference/cli/#uv-pip-install--extra-index-url"),
         Documented("uv-index-credentials", "uv",
                    "UV_DEFAULT_INDEX replaces PyPI as uv's default index, and UV_INDEX adds indexes; both take "
                    "<name>=<url>, and a named index's credentials go in UV_INDEX_<NAME>_USERNAME and "
@@ -192,8 +238,8 @@ REGISTRY = {
                    "Private PyPI Repositories", "https://docs.valohai.com/executions/advanced-features/private-pypi-jfrog"),
         Documented("valohai-organization-groups", "Valohai",
                    "Under Hi, <username> → Manage <organization> → Environment Variables, an admin creates a variable "
-                   "group, chooses the projects that may use it and marks values Secret; the variables are then "
-                   "available in those projects' executions, and one edit rotates a value everywhere.",
+                   "group, chooses the projects that may use it and marks values Secret (the key icon); the variables "
+                   "are then available in those projects' executions, and one edit rotates a value everywhere.",
                    "Environment Variables & Secrets",
                    "https://docs.valohai.com/user-and-organization-management/getting-started/environment-variables"),
         Documented("valohai-required-variables", "Valohai",
@@ -202,6 +248,17 @@ REGISTRY = {
                    "shown as help text in the user interface.",
                    "valohai-yaml's schema for environment-variables (the parser Valohai publishes)",
                    "https://github.com/valohai/valohai-yaml/blob/master/valohai_yaml/schema_data.py"),
+        Documented("valohai-yaml-variable-groups", "Valohai",
+                   "A step may list environment-variable-groups: strings, described only as \"Groups of environment "
+                   "variables to include in the step execution\".",
+                   "valohai-yaml's schema for environment-variable-groups (the parser Valohai publishes)",
+                   "https://github.com/valohai/valohai-yaml/blob/master/valohai_yaml/schema_data.py"),
+        Documented("valohai-cli-variable-groups", "Valohai",
+                   "vh execution run --environment-variable-groups adds environment variable groups to an execution, "
+                   "by their UUIDs.",
+                   "valohai-cli, vh execution run",
+                   "https://github.com/valohai/valohai-cli/blob/master/valohai_cli/commands/execution/run/"
+                   "frontend_command.py"),
         Documented("valohai-examples-one-script", "Valohai",
                    "Valohai's example repositories put items such as - nohup python ./scripts/valohai_watch.py & "
                    "and - source .venv/bin/activate in a step's command: they work only if the items run as lines of "
@@ -228,6 +285,15 @@ REGISTRY = {
         Documented("valohai-audit-log", "Valohai",
                    "Organization admins get an audit log of actions, kept 180 days and exportable as CSV.",
                    "Audit Log", "https://docs.valohai.com/observability/audit-log"),
+        Documented("rfc9110-401-challenge", "IETF",
+                   "A server that answers 401 must send a WWW-Authenticate header with at least one challenge.",
+                   "RFC 9110, section 15.5.2 (401 Unauthorized)",
+                   "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
+                   emulated=True),
+        Documented("gnu-printenv", "GNU",
+                   "printenv prints the values of the variables it is given, and the name and value of every "
+                   "variable when it is given none.",
+                   "GNU Coreutils: printenv", "https://www.gnu.org/software/coreutils/printenv"),
         Documented("rfc3986-userinfo", "IETF",
                    "The user information of a URL may hold letters, digits, - . _ ~ ! $ & ' ( ) * + , ; = and :; "
                    "anything else, @ / ? # among them, must be percent-encoded.",

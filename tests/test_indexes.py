@@ -1,8 +1,8 @@
 """The local indexes behave like Artifactory and pypi.org where the guide depends on it."""
 
 import base64
-import os
 import http.client
+import os
 import ssl
 import urllib.error
 import urllib.request
@@ -64,12 +64,62 @@ def test_only_the_squatted_world_serves_the_squatter(lab):
     assert status == 200 and "99.0.0" in body
 
 
-def test_stand_ins_speak_https_only(world):
-    """Plain HTTP gets no answer: every index a recipe uses is reached over HTTPS."""
-    connection = http.client.HTTPConnection("127.0.0.1", world.hosts["artifactory"].port, timeout=5)
-    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine)):
-        connection.request("GET", f"{LOCAL}/simple/")
-        connection.getresponse()
+def test_every_stand_in_refuses_plain_http(lab):
+    """Plain HTTP gets no answer from any stand-in host, in either world: every index is reached over HTTPS only."""
+    hosts = {id(h): h for squatter in (False, True) for h in lab.world(squatter).hosts.values()}.values()
+    assert {h.name for h in hosts} >= {h.name for h in topology.HOSTS if h.served}
+    for host in hosts:
+        path = next(iter(host.mounts))
+        connection = http.client.HTTPConnection("127.0.0.1", host.port, timeout=5)
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine)):
+            connection.request("GET", f"{path}/{host.mounts[path].simple}/")
+            connection.getresponse()
+        connection.close()
+
+
+# Roles that reach every stand-in host an execution can reach by name, with credentials it accepts.
+_TRUSTED_ROLES = {"artifactory": "private", **{name: name for name in topology.VENDOR_HOSTS}, "secondary": "secondary"}
+# Stand-ins whose certificate no image trusts: the TLS handshake itself fails.
+_UNTRUSTED_ROLES = {"company-artifactory": "company-ca-virtual", "wrong-name-artifactory": "wrong-name-certificate",
+                    "expired-artifactory": "expired-certificate"}
+
+
+def test_an_execution_reaches_every_stand_in_over_https(lab, tmp_path):
+    """What the execution itself sees, before any log rewriting: https:// URLs, and TLS to every stand-in it reaches.
+
+    curl reports the scheme it used; an untrusted certificate fails the handshake with curl's exit code 60.
+    """
+    import yaml
+
+    from harness import recipes, runner
+
+    roles = {**_TRUSTED_ROLES, **_UNTRUSTED_ROLES}
+    assert set(roles) | {"pypi"} == {h.name for h in topology.HOSTS if h.served}, "a served host has no role here"
+    variables = {f"URL_{i}": role for i, role in enumerate(roles.values())}
+    curl = 'curl --silent --output /dev/null --write-out "$v %{scheme} %{http_code}\\n" "$u/"; echo "$v exit $?"'
+    step = {
+        "name": "probe", "image": "python:3.12",
+        "command": [f'for v in {" ".join(variables)}; do eval "u=\\$$v"; echo "$v ${{u%%://*}}"; {curl}; done',
+                    f"v=PYPI; u=https://pypi.org/simple; {curl}"],
+        "environment-variables": [{"name": name, "optional": False} for name in variables],
+    }
+    scenario = {"description": "Reach every stand-in.", "variables": variables, "expect": {"outcome": "success"}}
+    folder = tmp_path / "https-probe"
+    folder.mkdir()
+    (folder / "valohai.yaml").write_text(yaml.safe_dump([{"step": step}], sort_keys=False))
+    (folder / "scenarios.yaml").write_text(yaml.safe_dump({"step": "probe", "scenarios": {"probe": scenario}}))
+
+    run = runner.run(lab, recipes.load(folder).plan("probe"))
+    assert run.passed, run.report()
+    raw = run.completed.output.splitlines()  # as the execution printed it: nothing rewritten, nothing masked
+    for name, role in {**variables, "PYPI": "pypi"}.items():
+        seen = [line.split(" ", 1)[1] for line in raw if line.startswith(f"{name} ")]
+        if name != "PYPI":
+            assert "https" in seen, f"{role}: the execution's URL is not https:// ({seen})"
+        if role in _UNTRUSTED_ROLES.values():
+            assert seen[-2:] == ["HTTPS 000", "exit 60"], f"{role}: the certificate was accepted, or not asked: {seen}"
+        else:
+            assert seen[-2:] == ["HTTPS 200", "exit 0"], f"{role}: {seen}"
 
 
 def test_stand_ins_are_untrusted_without_the_session_ca(world):
@@ -132,6 +182,33 @@ def test_priority_resolution_lists_only_the_local_versions_of_a_name_the_local_r
     assert "numpy-1.26.4" in body, "names the local repository lacks still come from the PyPI remote"
     _, body, _ = get(lab, f"{origin}{VIRTUAL}/simple/my-private-package/", creds)
     assert "my_private_package-99.0.0" in body, "without Priority Resolution, the metadata is merged"
+
+
+# Each behaviour field of topology.Repository, and the registry entries of which one must be followed where it is set.
+_BEHAVIOUR_FIELDS = {
+    "priority": lambda r: bool(r.priority),  # a package set's names shadow the others'
+    "merges": lambda r: len(r.serves) > 1,  # several package sets behind one URL
+    "answers 401 to wrong credentials": lambda r: r.answers_401_to_wrong_credentials,
+    "another simple path": lambda r: r.simple != "simple",
+}
+_SOURCES = {
+    "priority": {"jfrog-priority-resolution", "gitlab-pypi-forwarding"},
+    "merges": {"jfrog-virtual-merges-metadata", "nexus-pypi-group", "gitlab-pypi-forwarding"},
+    "answers 401 to wrong credentials": {"jfrog-401-wrong-credentials"},
+    "another simple path": {"devpi-simple"},
+}
+
+
+@pytest.mark.parametrize("field", _BEHAVIOUR_FIELDS)
+def test_each_behaviour_field_of_a_repository_follows_its_registry_entry(field):
+    """A repository behaves so if and only if it follows an entry that documents the behaviour."""
+    for host in topology.HOSTS:
+        for repo in host.repositories:
+            behaves, documented = _BEHAVIOUR_FIELDS[field](repo), bool(_SOURCES[field] & set(repo.follows))
+            where = f"{host.shown_as}{repo.path}"
+            assert not (behaves and not documented), f"{where} has {field} but follows none of {_SOURCES[field]}"
+            assert not (documented and not behaves), f"{where} follows {_SOURCES[field] & set(repo.follows)} " \
+                                                     f"without {field}"
 
 
 def test_every_stand_in_behaviour_is_one_a_vendor_documents():

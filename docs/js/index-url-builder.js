@@ -1,11 +1,12 @@
 // Builds an Artifactory index URL from its parts, percent-encoding the user name and the token as
-// Python's urllib.parse.quote(value, safe="") does. It runs in the browser alone and sends nothing.
+// Python's urllib.parse.quote(value, safe="+") does, like the guide's recipes. It runs in the browser alone and
+// sends nothing.
 (function () {
   function encode(value) {
-    // encodeURIComponent leaves ! ' ( ) * as they are; quote(safe="") encodes them too.
+    // encodeURIComponent leaves ! ' ( ) * as they are and encodes +; quote(safe="+") does the opposite.
     return encodeURIComponent(value).replace(/[!'()*]/g, function (c) {
       return "%" + c.charCodeAt(0).toString(16).toUpperCase();
-    });
+    }).replace(/%2B/g, "+");
   }
 
   function build(form) {
