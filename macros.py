@@ -238,8 +238,19 @@ def pip_table_of(recipe: recipes.Recipe) -> dict | None:
     return table
 
 
+_LOG_ONLY = {"log", "not-in-log"}  # a pips: range that changes only these: the same result, another log
+
+
+def _log_only(override) -> bool:
+    return set(override.model_dump(by_alias=True, exclude_unset=True, exclude={"because"})) <= _LOG_ONLY
+
+
 def render_pip_line(slug: str, link: str | None) -> str:
-    """Which pips the recipe holds for, from its committed table; a small table where some pips differ."""
+    """Which pips the recipe works for, from its committed table; a small table where some pips differ.
+
+    A pip under which a scenario's declared range changes only the lines its log must (not) show counts as
+    working: the outcome, what got installed and what the indexes answered are the newest pip's.
+    """
     recipe = load_recipe(slug)
     table = pip_table_of(recipe)
     more = f" ([every scenario under every pip]({link}#{slug}))" if link else ""
@@ -251,15 +262,30 @@ def render_pip_line(slug: str, link: str | None) -> str:
     holding = [v for v in versions if all(row.get(v, {}).get("holds") for row in cells.values())]
     if holding == versions:
         return f"**Which pip:** holds for every pip tested, {_span(versions)}{more}."
+
+    def works(name: str, cell: dict) -> bool:
+        return cell.get("holds") or (cell.get("declared") is not None
+                                     and _log_only(recipe.scenarios[name].pips[cell["declared"]]))
+
+    working = [v for v in versions if all(works(name, row.get(v, {})) for name, row in cells.items())]
     rows = []
     for name, row in cells.items():
         scenario = recipe.scenarios[name]
         for key, override in scenario.pips.items():
             differing = [v for v in versions if row.get(v, {}).get("declared") == key and not row[v]["holds"]]
             if differing:
-                rows.append(f"| {_versions(differing)} (`{key}`) | {name} | {as_markdown(override.because)} |")
-    held = f"holds for pip {_span(holding)}" if holding else "holds as written for none of the pips tested"
-    head = f"**Which pip:** {held}; under the other pips tested{more}:"
+                what = ("Only the log differs. " if _log_only(override) else "") + as_markdown(override.because)
+                rows.append(f"| {_versions(differing)} (`{key}`) | {name} | {what} |")
+    if working == versions:
+        head = (f"**Which pip:** works the same for every pip tested, {_span(versions)}; under pip "
+                f"{_span([v for v in versions if v not in holding])} the log reads differently{more}:")
+    elif working:
+        head = (f"**Which pip:** works for pip {_span(working)}"
+                + (f" (the log reads differently under pip {_span([v for v in working if v not in holding])})"
+                   if working != holding else "")
+                + f"; under the other pips tested{more}:")
+    else:
+        head = f"**Which pip:** works as written for none of the pips tested{more}:"
     return "\n".join([head, "", "| pip | Scenario | What differs |", "|---|---|---|", *rows])
 
 

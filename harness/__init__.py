@@ -28,7 +28,7 @@ One module, one job:
 The pip matrix, every scenario under the pips real images ship:
 
 - ``pip_versions``      which pips, why each, with sources (data only)
-- ``pip_fetch``         ``python -m harness fetch-pips``: their wheels into ``.cache/pip-matrix``
+- ``fetch``             ``python -m harness fetch`` (set-up): the matrix's pip wheels, the older uv, the Node tools
 - ``pip_images``        the image with another pip, unpacked from its wheel
 - ``pip_matrix``        runs a scenario under a pip and judges it
 - ``pip_table``         each recipe's table of what held under which pip (the site reads it)

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import catalogue, models, pip_fetch, pip_matrix_cli, preflight, recipes, runner
+from harness import catalogue, fetch, models, pip_matrix_cli, preflight, recipes, runner
 from harness.errors import IndexHostError, RecipeError, shown_path
 from harness.execution import ExecutionError
 from harness.topology import ROLES
@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("packages", help="list the stub packages each package set builds")
     hashes = commands.add_parser("hashes", help="print --hash lines for the catalogue's stub wheels")
     hashes.add_argument("projects", nargs="*", help="only these projects")
-    commands.add_parser("fetch-pips", help="download the pip matrix's wheels into .cache/pip-matrix (set-up)")
+    commands.add_parser("fetch", help="set-up: the pip matrix's wheels, the older uv and the Node tools the tests "
+                                      "need, from the registries, once")
     pip_matrix_cli.add_commands(commands)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["lint"]:  # the preflight has its own options
@@ -51,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             return _packages()
         if args.command == "hashes":
             return _hashes(args.projects)
-        if args.command == "fetch-pips":
-            return pip_fetch.main()
+        if args.command == "fetch":
+            return fetch.main()
         if args.command in pip_matrix_cli.COMMANDS:
             return pip_matrix_cli.main(args)
         loaded = [recipes.load(folder) for folder in args.recipes]

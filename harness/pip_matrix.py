@@ -3,13 +3,18 @@
 A scenario's expectations are the pinned pip's; under another pip they hold as
 written or as its ``pips:`` range declares (``pip_table`` keeps what held). A
 declaration whose pips behave like the pinned one is stale. The matrix runs
-under the default execution model only.
+under the default execution model only. ``uv_lab`` and ``run_uv`` do the same
+for the older uv of ``pip_versions.OLDER_UV`` (``python -m harness matrix-uv``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
+import shutil
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness import checks, pip_images, pip_versions, runner
@@ -98,3 +103,54 @@ def run(labs: PipLabs, plan: Plan, version: str) -> MatrixRun:
     verdicts.append(committed_cell(plan, version, cell))
     done.verdicts = verdicts  # what the report shows
     return MatrixRun(version, under, done, cell, verdicts)
+
+
+# uv run as a command (uv, uvx), as a word of its own: not "uv" inside a path or a name.
+_RUNS_UV = re.compile(r"(?<![\w./$-])uvx?(?![\w./-])")
+
+
+def uv_plans(recipe) -> list[Plan]:
+    """The recipe's scenarios under the matrix's model that run uv in an image that has it."""
+    return [p for p in recipe.plans(under=(MODEL,))
+            if p.expect.outcome != "rejected" and p.image.has_uv and _RUNS_UV.search(p.script)]
+
+
+def uv_lab(lab: Lab, version: str, wheel: Path) -> pip_images.PipLab:
+    """The lab, seen through an image with the pinned pip and the uv binaries of ``wheel`` (PyPI's ``uv`` wheel)."""
+    folder = lab.workdir / "uvs" / version
+    binaries = folder / "bin"
+    binaries.mkdir(parents=True)
+    with zipfile.ZipFile(wheel) as archive:
+        for name in ("uv", "uvx"):
+            (binaries / name).write_bytes(archive.read(f"uv-{version}.data/scripts/{name}"))
+            (binaries / name).chmod(0o755)
+    site = folder / "site-packages"  # the template's own is moved into it, so copy the pinned pip
+    shutil.copytree(pip_images.site_packages_of(lab.template), site, symlinks=True)
+    base = dataclasses.replace(lab.template, uv=binaries / "uv")
+    image = pip_images.PipLab(lab, pip_versions.PINNED, pip_images.template(folder / "image", base, site))
+    image.uv_version = version  # what the logs' first line names
+    return image
+
+
+@dataclass
+class UvRun:
+    version: str
+    run: runner.ScenarioRun
+    own: list[Verdict]  # the scenario's own expectations (the pinned uv's), judged on this run
+    log: tuple[str, ...]  # how the log differs from the committed one (pip_table.log_difference)
+
+    @property
+    def same(self) -> bool:
+        return all(v.passed for v in self.own) and not self.log
+
+    @property
+    def outcome(self) -> str:
+        completed = self.run.completed
+        return "timed-out" if completed.timed_out else ("success" if completed.exit_code == 0 else "failure")
+
+
+def run_uv(lab: pip_images.PipLab, plan: Plan) -> UvRun:
+    """Run ``plan`` in ``lab`` (``uv_lab``): do its expectations hold, and does its log read as committed?"""
+    done = runner.run(lab, plan)
+    reference = plan.log_path.read_text() if plan.log_path.is_file() else ""
+    return UvRun(lab.uv_version, done, checks.judge(plan, done.evidence), log_difference(reference, done.log))

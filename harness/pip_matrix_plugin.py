@@ -1,15 +1,21 @@
 """``pytest --pip-matrix``: every scenario under every pip of the matrix, instead of the default suite.
 
-``--pip-matrix`` alone runs the whole matrix; ``--pip-matrix=24.0,25.2`` runs
-those pips (CI runs one per job). Test ids read
+``--pip-matrix`` is a flag: it takes no value, so ``pytest --pip-matrix
+examples/<slug>`` runs one recipe's matrix. ``--pips=24.0,25.2`` runs those pips
+only (and implies ``--pip-matrix``; CI runs one per job). Test ids read
 ``examples/<slug>/scenarios.yaml::<scenario>[pip-<version>]``; each recipe also
-gets ``pip-matrix-table``, which checks that its table covers the matrix. The
-items of one pip run in one process (an xdist group), which builds that pip's
-image once. ``--pip-matrix-results DIR`` writes each process's cells there, for
+gets ``pip-matrix-table``, which checks that its table covers the matrix (the
+default suite checks that too, in ``tests/test_pip_matrix.py``). The items of
+one recipe under one pip form an xdist group, not those of one pip: a job that
+runs one pip spreads its recipes over every worker, and each process builds a
+pip's image the first time one of its items needs it. (pytest 9.2 ignores
+xdist 3.8's groups: xdist renames ``item._nodeid``, which pytest no longer
+reads.) ``--pip-matrix-results DIR`` writes each process's cells there, for
 ``python -m harness matrix-gather``.
 
-A pip that can't run on this machine's Python is reported as a skip naming
-why, and fails in CI (``CI`` set), where the table must be checked in full.
+A pip that can't run on this machine's Python is reported as a skip, and the
+terminal summary says why for each such pip; in CI (``CI`` set), where the table
+must be checked in full, it fails instead.
 """
 
 from __future__ import annotations
@@ -25,28 +31,39 @@ from harness.pytest_plugin import Failed, session_lab
 
 _labs: pip_matrix.PipLabs | None = None
 _cells: dict[str, dict[str, dict[str, dict]]] = {}  # slug -> scenario -> pip -> cell, this process's
+_unrunnable: dict[str, tuple[str, int]] = {}  # pip -> (why it can't run here, items it held back), all processes'
+UNRUNNABLE = "pip-matrix-unrunnable"  # the user property a matrix item reports the reason by
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("pip matrix")
-    group.addoption("--pip-matrix", nargs="?", const="all", default=None, metavar="VERSIONS",
-                    help="run every scenario under every pip of the matrix (or these, comma-separated) "
-                         "instead of the default suite")
+    # A flag, not an option with an optional value: "--pip-matrix examples/<slug>" must not take the path as pips.
+    group.addoption("--pip-matrix", action="store_const", const="all", default=None,
+                    help="run every scenario under every pip of the matrix instead of the default suite")
+    group.addoption("--pips", default=None, metavar="VERSIONS",
+                    help="with the pip matrix, only these pips, comma-separated (e.g. --pips=20.2.4,24.0); "
+                         "implies --pip-matrix")
     group.addoption("--pip-matrix-results", type=Path, default=None, metavar="DIR",
                     help="write the matrix's results to DIR, for python -m harness matrix-gather")
 
 
+def pytest_configure(config):
+    if config.getoption("pips", None) is not None:
+        config.option.pip_matrix = "all"  # pytest_plugin collects the matrix's items when this is set
+    selected(config)  # an unknown pip is a usage error before anything is collected
+
+
 def selected(config) -> tuple[str, ...] | None:
-    """The pips ``--pip-matrix`` asks for, or None without it."""
-    value = config.getoption("pip_matrix", None)
-    if value is None:
+    """The pips ``--pip-matrix`` (and ``--pips``) ask for, or None without it."""
+    if config.getoption("pip_matrix", None) is None:
         return None
-    if value == "all":
+    value = config.getoption("pips", None)
+    if value is None:
         return pip_versions.MATRIX
     versions = tuple(v.strip() for v in value.split(",") if v.strip())
     unknown = [v for v in versions if v not in pip_versions.MATRIX]
-    if unknown:
-        raise pytest.UsageError(f"--pip-matrix: {', '.join(unknown)} not in the matrix "
+    if unknown or not versions:
+        raise pytest.UsageError(f"--pips: {', '.join(unknown) or 'no pip given'}: not in the matrix "
                                 f"({', '.join(pip_versions.MATRIX)}; harness/pip_versions.py)")
     return versions
 
@@ -57,7 +74,7 @@ def items(parent: pytest.File, recipe: recipes.Recipe):
     for version in selected(parent.config):
         for plan in pip_table.matrix_plans(recipe):
             item = MatrixItem.from_parent(parent, name=f"{plan.name}[pip-{version}]", plan=plan, version=version)
-            item.add_marker(pytest.mark.xdist_group(f"pip-{version}"))
+            item.add_marker(pytest.mark.xdist_group(f"pip-{version}-{recipe.slug}"))
             yield item
 
 
@@ -84,6 +101,31 @@ def pytest_sessionfinish(session):
         (folder / f"pip-{pips}-{worker}.json").write_text(json.dumps(_cells, indent=1) + "\n")
 
 
+def pytest_runtest_logreport(report):
+    """Runs in the process that reports (xdist's controller too): gather why pips could not run."""
+    if report.when != "call":
+        return
+    for name, value in report.user_properties:
+        if name == UNRUNNABLE:
+            version, reason = value
+            _unrunnable[version] = (reason, _unrunnable.get(version, (reason, 0))[1] + 1)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """pytest shows skip reasons only with -rs: say here, for each pip that could not run, why."""
+    if not _unrunnable:
+        return
+    failing = bool(os.environ.get("CI"))
+    markup = {"red": True} if failing else {"yellow": True}
+    terminalreporter.section("pips of the matrix that cannot run here", sep="=", **markup)
+    for version in sorted(_unrunnable, key=list(pip_versions.MATRIX).index):
+        reason, held = _unrunnable[version]
+        terminalreporter.write_line(f"{reason} ({held} item(s) {'failed' if failing else 'skipped'})", **markup)
+    terminalreporter.write_line("Their cells are not checked: run the matrix on a Python that every pip of "
+                                "harness/pip_versions.py supports" + (" (CI must run the whole matrix)." if failing
+                                                                       else "; in CI (CI set) they fail."))
+
+
 def _pip_labs() -> pip_matrix.PipLabs:
     global _labs
     if _labs is None:
@@ -104,6 +146,7 @@ class MatrixItem(pytest.Item):
         except FileNotFoundError as exc:  # the wheel: README's set-up fetches it
             raise Failed(str(exc)) from None
         except pip_images.PipImageError as exc:
+            self.user_properties.append((UNRUNNABLE, [self.version, str(exc)]))  # for the summary, from any worker
             if os.environ.get("CI"):
                 raise Failed(f"{exc}; CI must run the whole matrix") from None
             pytest.skip(str(exc))

@@ -140,7 +140,9 @@ def committed_cell(plan: Plan, version: str, cell: Cell) -> Verdict:
 
 
 def table_verdict(recipe: Recipe) -> Verdict:
-    """The table covers exactly the recipe's scenarios and the matrix's pips, under the matrix's model."""
+    """The table covers exactly the recipe's scenarios and the matrix's pips, under the matrix's model, and each
+    cell names the ``pips:`` range the scenario file declares for its pip. It reads files only, runs no pip: the
+    default suite checks it for every recipe, so a table a change left stale shows before the matrix runs."""
     table = load_table(recipe)
     if not matrix_plans(recipe):
         return Verdict(table is None, f"{recipe.slug} runs no pip, so it has no {TABLE}",
@@ -159,6 +161,10 @@ def table_verdict(recipe: Recipe) -> Verdict:
         problems.append(f"it has scenarios {list(scenarios)}, the recipe {names}")
     problems += [f"{name} lacks pips {missing}" for name, cells in scenarios.items()
                  if (missing := [v for v in pip_versions.MATRIX if v not in cells])]
+    problems += [f"{name} under pip {version} was judged under pips {cell.get('declared')!r}, the scenario file now "
+                 f"declares {declared!r}" for name, cells in scenarios.items() if name in recipe.scenarios
+                 for version, cell in cells.items()
+                 if cell.get("declared") != (declared := recipe.scenarios[name].pip_range(version))]
     return Verdict(not problems, expectation, "; ".join(problems) + (f"; refresh with: {refresh}" if problems else ""))
 
 

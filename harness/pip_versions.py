@@ -4,12 +4,15 @@ Images ship the pip their Python release bundles (``ensurepip``), or one their
 Dockerfile pins. The matrix takes one pip per behaviour that real images ship,
 found by running every scenario under 24 pips from 20.2.4 to 26.3 once; pips
 that behaved like a neighbour here were left out. The wheels are fetched by
-README's test command into ``.cache/pip-matrix`` (``python -m harness fetch-pips``,
+README's test command into ``.cache/pip-matrix`` (``python -m harness fetch``,
 which checks the hashes below); the pinned pip is this environment's own (requirements.txt).
 
-uv has no axis in the matrix: uv 0.12.24, the minor before the pinned 0.13.9, gave
-the same outcomes and the same logs in every scenario that runs uv (examples/uv,
-dependency-confusion, codeartifact), checked with the harness in November 2026.
+uv has no axis in the matrix: ``OLDER_UV``, the last uv of the minor before the
+pinned one (requirements.txt), gives the same outcomes and the same logs in
+every scenario that runs uv. ``python -m harness matrix-uv`` checks that again:
+it fetches that uv's wheel (the ``uv`` wheel holds the binary) into
+``.cache/pip-matrix``, checking its hash, and runs those scenarios under it;
+docs/pip-versions.md records what it found.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 WHEELS = ROOT / ".cache" / "pip-matrix"
-FETCH = ".venv/bin/python -m harness fetch-pips"
+FETCH = ".venv/bin/python -m harness fetch"
 PINNED = metadata.version("pip")
 
 
@@ -95,6 +98,22 @@ MATRIX = (*(p.version for p in OLDER), PINNED)
 
 
 BY_VERSION = {p.version: p for p in OLDER}
+
+
+@dataclass(frozen=True)
+class OlderUv:
+    version: str
+    sha256: tuple[str, ...]  # of its Linux wheels on PyPI (x86_64, aarch64): pip download checks them
+    why: str
+
+
+PINNED_UV = metadata.version("uv")
+OLDER_UV = OlderUv(
+    "0.12.24",
+    ("e47005957dca320272ad68960b591b854b6bf0c3288368efb096d9ccd06b8404",  # manylinux_2_17_x86_64
+     "94c9ed22c1b5d6861a72639e23c5707bb07a354b67ec0462e9a0169a9665b5fd"),  # manylinux_2_17_aarch64
+    "The last uv of the minor before the pinned 0.13: an image built a few months back has it.",
+)
 
 
 def wheel(version: str) -> Path:

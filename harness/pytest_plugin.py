@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
+from _pytest.nodeid import coerce_node_id
 
 from harness import checks, execution, models, recipes, runner
 from harness.errors import RecipeError
@@ -80,6 +81,19 @@ def pytest_xdist_auto_num_workers(config):
 def _within_one_recipe(arg: str) -> bool:
     path = Path(arg.split("::")[0])
     return path.parent.name == "examples" or path.parent.parent.name == "examples"  # the folder or a file in it
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Let ``--dist loadgroup`` keep an ``xdist_group`` on one worker again.
+
+    xdist 3.8 marks a grouped item by appending ``@<group>`` to ``item._nodeid``, which pytest 9 no
+    longer reads (a node's id lives in ``_id``): the groups were silently ignored. Copy the mark across.
+    """
+    for item in items:
+        grouped = getattr(item, "_nodeid", None)
+        if grouped and grouped != item.nodeid:
+            item._id = coerce_node_id(grouped)
 
 
 def pytest_collect_directory(path, parent):

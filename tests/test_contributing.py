@@ -51,7 +51,9 @@ def run(project, *argv, env):
 
 def test_a_new_recipe_with_a_new_stub_package_goes_from_an_empty_folder_to_green(tmp_path, scratch_dir):
     project = tmp_path / "repository"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", ".git", "site", "build", "__pycache__"))
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "site", "build", "__pycache__", "node_modules", ".cache",
+    ))
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)  # the site's "last updated" dates need history
     env = harness_env(TMPDIR=str(scratch_dir), PYTHONPATH=str(project),
                       GIT_AUTHOR_NAME="c", GIT_AUTHOR_EMAIL="c@example.com",

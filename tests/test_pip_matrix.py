@@ -1,19 +1,23 @@
 """The pip matrix's parts that need no pip wheel: declarations, logs compared, images laid out, pages rendered.
 
-The matrix itself runs with ``pytest --pip-matrix`` (README), not in the default suite.
+The matrix itself runs with ``pytest --pip-matrix`` (README), not in the default suite; the shape of each
+recipe's table, which needs no pip, is checked here.
 """
 
 import hashlib
+import platform
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 import macros
-from harness import models, pip_fetch, pip_images, pip_table, pip_versions, recipes
+from harness import fetch, models, pip_images, pip_table, pip_versions, recipes
 from harness.errors import RecipeError
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT, harness_env, harness_project
 
 
 def with_pips(tmp_path: Path, pips: str) -> Path:
@@ -125,18 +129,17 @@ def test_a_pip_that_cannot_run_here_is_reported_with_the_reason(tmp_path):
 def test_a_missing_wheel_names_the_command_that_fetches_it(tmp_path, monkeypatch):
     monkeypatch.setattr(pip_versions, "WHEELS", tmp_path / "cache")
     monkeypatch.setattr(pip_versions, "ROOT", tmp_path)
-    with pytest.raises(FileNotFoundError, match="python -m harness fetch-pips"):
+    with pytest.raises(FileNotFoundError, match="python -m harness fetch"):
         pip_versions.wheel("22.0.4")
 
 
-def test_fetch_pips_keeps_a_cached_wheel_only_if_its_hash_is_pypis(tmp_path, monkeypatch):
-    monkeypatch.setattr(pip_fetch, "WHEELS", tmp_path)
+def test_fetch_keeps_a_cached_wheel_only_if_its_hash_is_pypis(tmp_path, monkeypatch):
+    monkeypatch.setattr(fetch, "WHEELS", tmp_path)
     pip = pip_versions.OLDER[0]
     wheel = tmp_path / f"pip-{pip.version}-py3-none-any.whl"
     wheel.write_bytes(b"not the wheel")
-    assert pip_fetch.cached(pip) is None
-    right = pip_versions.MatrixPip(pip.version, hashlib.sha256(b"not the wheel").hexdigest(), "", ())
-    assert pip_fetch.cached(right) == wheel
+    assert fetch.cached("pip", pip.version, (pip.sha256,)) is None
+    assert fetch.cached("pip", pip.version, (hashlib.sha256(b"not the wheel").hexdigest(),)) == wheel
 
 
 def test_the_matrix_lists_each_pip_once_oldest_first_ending_with_the_pinned_one():
@@ -155,6 +158,9 @@ def test_a_recipes_page_line_shows_its_declared_differences_from_the_committed_t
     every = macros.render_pip_line("extra-index-url", None)
     assert every == f"**Which pip:** holds for every pip tested, {pip_versions.MATRIX[0]}–{pip_versions.PINNED}."
     assert macros.render_pip_line("uv", None) == "", "a recipe that runs no pip says nothing of pips"
+    log_only = macros.render_pip_line("verify-authentication-any-pip", None)
+    assert log_only.startswith(f"**Which pip:** works the same for every pip tested, {pip_versions.MATRIX[0]}–"), \
+        "a range that changes only the log is no failure"
 
 
 @pytest.mark.parametrize(("script", "runs"), [
@@ -164,3 +170,107 @@ def test_a_recipes_page_line_shows_its_declared_differences_from_the_committed_t
 ])
 def test_the_matrix_runs_only_scenarios_that_run_pip(script, runs):
     assert bool(pip_table._RUNS_PIP.search(script)) is runs
+
+
+@pytest.mark.parametrize("folder", recipes.discover(EXAMPLES), ids=lambda folder: folder.name)
+def test_each_recipes_pip_table_covers_its_scenarios_and_the_matrixs_pips(folder):
+    """The table's shape, from files alone (no pip runs): a new scenario or pip, or a changed pips: range, shows here
+    before the matrix runs. That its cells are current is the matrix's check (pytest --pip-matrix)."""
+    verdict = pip_table.table_verdict(recipes.load(folder))
+    assert verdict.passed, str(verdict)
+
+
+def test_a_table_left_stale_by_a_new_scenario_or_a_changed_range_fails_its_shape_check(tmp_path):
+    folder = with_pips(tmp_path, '      "<22.2":\n        because: no --dry-run\n        outcome: success\n')
+    verdict = pip_table.table_verdict(recipes.load(folder))
+    assert "wrong-password under pip 23.0.1 was judged under pips '>=22.2,<26.2', the scenario file now declares None" \
+        in verdict.detail
+    path = folder / "scenarios.yaml"
+    path.write_text(path.read_text().replace("  no-credentials:", "  no-credentials-again:"))
+    assert "it has scenarios" in pip_table.table_verdict(recipes.load(folder)).detail
+
+
+def run_pytest(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in harness_env(**env).items() if k != "CI" or "CI" in env}
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=cwd, env=environ,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+class _Config:
+    def __init__(self, **options):
+        self.options = {"pip_matrix": None, "pips": None, **options}
+
+    def getoption(self, name, default=None):
+        return self.options.get(name, default)
+
+
+def test_pips_selects_versions_of_the_matrix_and_refuses_anything_else():
+    from harness import pip_matrix_plugin
+
+    assert pip_matrix_plugin.selected(_Config()) is None
+    assert pip_matrix_plugin.selected(_Config(pip_matrix="all")) == pip_versions.MATRIX
+    assert pip_matrix_plugin.selected(_Config(pip_matrix="all", pips="20.2.4, 24.0")) == ("20.2.4", "24.0")
+    for wrong in ("examples/verify-authentication", "99.0", ","):
+        with pytest.raises(pytest.UsageError, match=r"--pips: .*not in the matrix \(20\.2\.4, "):
+            pip_matrix_plugin.selected(_Config(pip_matrix="all", pips=wrong))
+
+
+_UNRUNNABLE_PIPS = '''
+pytest_plugins.append("harness.pip_matrix_plugin")
+from harness import pip_images, pip_matrix_plugin
+
+
+class _NoPipRunsHere:  # in place of the images: every pip fails as one that needs another Python does
+    def get(self, version):
+        raise pip_images.PipImageError(str(pip_images.Unrunnable(version, "it requires Python >=3.99")))
+
+
+pip_matrix_plugin._pip_labs = _NoPipRunsHere
+'''
+
+
+@pytest.mark.parametrize(("ci", "workers", "status", "word"), [("", "0", 0, "skipped"), ("1", "1", 1, "failed")],
+                         ids=["here", "in-ci-with-xdist"])
+def test_the_summary_says_why_a_pip_could_not_run_and_ci_fails_on_it(tmp_path, ci, workers, status, word):
+    """Also: --pip-matrix takes no value, so the path after it is what runs (not the other recipe)."""
+    project = harness_project(tmp_path / "project", _UNRUNNABLE_PIPS)
+    for slug in ("verify-authentication", "verify-authentication-any-pip"):
+        shutil.copytree(EXAMPLES / slug, project / "examples" / slug)
+    env = {"CI": ci} if ci else {}
+    result = run_pytest("-n", workers, "-v", "--pip-matrix", "examples/verify-authentication", "--pips=20.2.4,24.0",
+                        cwd=project, **env)
+    out = result.stdout
+    assert result.returncode == status, out + result.stderr
+    assert "no-credentials[pip-24.0]" in out and "any-pip" not in out, out
+    assert "pips of the matrix that cannot run here" in out, out
+    for version in ("20.2.4", "24.0"):
+        assert f"pip {version} cannot run on Python {platform.python_version()}: it requires Python >=3.99 " \
+               f"(3 item(s) {word})" in out, out
+
+
+def test_the_uv_check_runs_the_scenarios_that_run_uv_and_the_page_names_them_all():
+    from harness import pip_matrix
+
+    assert pip_matrix._RUNS_UV.search("set -e\nuv pip install --system x") and pip_matrix._RUNS_UV.search("uvx ruff")
+    assert not any(pip_matrix._RUNS_UV.search(s) for s in ("pip install uv-tools", "cp uv.lock .", "$HOME/.local/uv"))
+    plans = [p for folder in recipes.discover(EXAMPLES) for p in pip_matrix.uv_plans(recipes.load(folder))]
+    page = (ROOT / "docs" / "pip-versions.md").read_text()
+    section = page[page.index("## And uv?"):page.index("To check it again")]
+    named = " ".join(section.split())
+    missing = sorted({p.recipe.slug for p in plans if p.recipe.slug not in named})
+    assert f"The {len(plans)} scenarios that run uv" in named and not missing, \
+        f"{len(plans)} scenarios run uv, also in {missing}: run python -m harness matrix-uv, then update the page"
+    assert f"under uv {pip_versions.OLDER_UV.version}," in named and f"pinned uv {pip_versions.PINNED_UV}" in named
+
+
+def test_matrix_uv_takes_the_uv_wheel_set_up_fetched_only_if_its_hash_is_pypis(tmp_path, monkeypatch):
+    from harness import pip_matrix_cli
+
+    monkeypatch.setattr(fetch, "WHEELS", tmp_path)
+    uv = pip_versions.OLDER_UV
+    wheel = tmp_path / f"uv-{uv.version}-py3-none-manylinux_2_17_x86_64.whl"
+    wheel.write_bytes(b"not the wheel")
+    with pytest.raises(FileNotFoundError, match=r"uv 0.12.24's wheel is not in .*python -m harness fetch"):
+        pip_matrix_cli.uv_wheel(uv)
+    right = pip_versions.OlderUv(uv.version, (hashlib.sha256(b"not the wheel").hexdigest(),), "")
+    assert pip_matrix_cli.uv_wheel(right) == wheel
