@@ -209,9 +209,6 @@ ROLES = {
     role.name: role
     for role in (
         Role("private", "the private (local) repository's URL with valid credentials", "artifactory", LOCAL, "private"),
-        Role("private-wrong-password", "the private repository's URL with a revoked token",
-             "artifactory", LOCAL, "private-revoked"),
-        Role("private-no-credentials", "the private repository's URL without credentials", "artifactory", LOCAL),
         Role("virtual", "the virtual repository (private + PyPI remote) URL with valid credentials",
              "artifactory", VIRTUAL, "private"),
         Role("virtual-wrong-password", "the virtual repository's URL with a revoked token",
@@ -238,7 +235,6 @@ ROLES = {
           for name, chars in SPECIAL_CHARACTERS.items()),
         Role("private-special-encoded", "the same URL with user name and password percent-encoded",
              "artifactory", LOCAL, "special"),
-        Role("pypi", "the public index (stands in for pypi.org)", "pypi"),
         *_vendor_roles(),
         Role("codeartifact-no-credentials", "the AWS CodeArtifact repository's URL without credentials",
              "codeartifact", CODEARTIFACT),
