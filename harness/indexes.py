@@ -113,6 +113,7 @@ class IndexHost:
         self._lock = threading.Lock()
         self._server: cheroot.wsgi.Server | None = None
         self._thread: threading.Thread | None = None
+        self._started: queue.Queue[BaseException | None] | None = None
         self._apps = {path: mount.wsgi_app() for path, mount in self.mounts.items()}
 
     @property
@@ -132,6 +133,10 @@ class IndexHost:
         return f"https://{at}{self.hostname}:{self.port}{path}/{self.mounts[path].simple}"
 
     def start(self) -> IndexHost:
+        return self.begin().ready()
+
+    def begin(self) -> IndexHost:
+        """Start serving in a thread of its own; ``ready`` waits until it listens (a lab begins all hosts first)."""
         server = cheroot.wsgi.Server(
             ("127.0.0.1", self.requested_port), self._dispatch, numthreads=6, server_name=self.shown_as,
             request_queue_size=64, timeout=30,
@@ -147,16 +152,20 @@ class IndexHost:
             # by prepare() here, must never keep a crashed harness alive.
             try:
                 server.prepare()
-            except BaseException as exc:  # noqa: BLE001 - handed to start() as it is
+            except BaseException as exc:  # noqa: BLE001 - handed to ready() as it is
                 started.put(exc)
                 return
             started.put(None)
             server.serve()
 
         self._server = server
+        self._started = started
         self._thread = threading.Thread(target=run, name=f"index {self.name}", daemon=True)
         self._thread.start()
-        failure = started.get(timeout=30)
+        return self
+
+    def ready(self) -> IndexHost:
+        failure = self._started.get(timeout=30)
         if failure is not None:
             self._server = None
             if isinstance(failure, OSError) and (failure.errno == errno.EADDRINUSE or "in use" in str(failure)):

@@ -97,11 +97,14 @@ class Lab:
             sets = {s.name: build_package_set(s, self.workdir / "wheels" / s.name) for s in catalogue.PACKAGE_SETS}
             for failing in self.failing.values():
                 failing.start()
-            shared = {h.name: self._start(h, sets, squatter=False) for h in topology.HOSTS
+            shared = {h.name: self._begin(h, sets, squatter=False) for h in topology.HOSTS
                       if h.served and not h.per_world}
+            own = {squatter: {h.name: self._begin(h, sets, squatter) for h in topology.HOSTS
+                              if h.served and h.per_world} for squatter in (False, True)}
+            for index in self.hosts:  # all of them begun first: each waits for its own threads
+                index.ready()
             for squatter in (False, True):
-                hosts = shared | {h.name: self._start(h, sets, squatter) for h in topology.HOSTS
-                                  if h.served and h.per_world}
+                hosts = shared | own[squatter]
                 gateway = self.gateways[squatter] = Gateway(hosts["pypi"].port).start()
                 self._worlds[squatter] = World(hosts, self.failing, gateway, self.credentials, squatter)
             self.template = template.result()
@@ -157,7 +160,7 @@ class Lab:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def _start(self, host: topology.Host, sets: dict[str, Path], squatter: bool) -> IndexHost:
+    def _begin(self, host: topology.Host, sets: dict[str, Path], squatter: bool) -> IndexHost:
         public = ("pypi", "squatter") if squatter else ("pypi",)
         expand = lambda names: tuple(sets[n] for name in names for n in (public if name == PUBLIC else (name,)))  # noqa: E731
         served = [
@@ -169,7 +172,7 @@ class Lab:
         ]
         name = host.name if not squatter else f"{host.name}-with-squatter"
         index = IndexHost(name, host.shown_as, served, self._certificate(host, name))
-        self.hosts.append(index.start())
+        self.hosts.append(index.begin())
         return index
 
     def _certificate(self, host: topology.Host, name: str) -> tuple[Path, Path]:

@@ -221,8 +221,8 @@ REGISTRY = {
                    "Compatibility with pip: configuration files and environment variables",
                    "https://docs.astral.sh/uv/pip/compatibility/#configuration-files-and-environment-variables"),
         Documented("uv-docker-images", "uv",
-                   "uv's images with Python are built FROM the official python:3.x slim images of Debian 13 (trixie) "
-                   "and Alpine, with uv and uvx in /usr/local/bin.",
+                   "uv's images with Python are built FROM the official python:3.x images of Debian 13 (trixie), "
+                   "full and slim, and of Alpine, with uv and uvx in /usr/local/bin.",
                    "build-docker.yml (astral-sh/uv)",
                    "https://github.com/astral-sh/uv/blob/72c90e48/.github/workflows/build-docker.yml"),
         Documented("uv-tls", "uv",
@@ -260,16 +260,16 @@ REGISTRY = {
                    "https://github.com/valohai/valohai-cli/blob/master/valohai_cli/commands/execution/run/"
                    "frontend_command.py"),
         Documented("valohai-examples-one-script", "Valohai",
-                   "Valohai's example repositories put items such as - nohup python ./scripts/valohai_watch.py & "
-                   "and - source .venv/bin/activate in a step's command: they work only if the items run as lines of "
-                   "one shell script.",
+                   "Valohai's yolo-example has the item - nohup python ./scripts/valohai_watch.py & followed by more "
+                   "items in a step's command: joined with ' && ' they would be a syntax error; as lines of one shell "
+                   "script they run.",
                    "valohai/yolo-example, valohai.yaml",
                    "https://github.com/valohai/yolo-example/blob/2940a6011d169e4d29fd99ae55777910207536a8/valohai.yaml"),
         Documented("valohai-examples-source", "Valohai",
                    "Valohai's output-metadata example runs - source .venv/bin/activate as an item of its own, on "
                    "the ghcr.io/astral-sh/uv:python3.13-bookworm-slim image.",
                    "valohai/output-metadata-example, valohai.yaml",
-                   "https://github.com/valohai/output-metadata-example/blob/bee5ac81343b9a231841f988d6f1413d44e7a307/valohai.yaml"),
+                   "https://github.com/valohai/output-metadata-example/blob/8c7f60ebb30f79ee4bbbc487bee34fbde045510e/valohai.yaml"),
         Documented("valohai-local-run", "Valohai",
                    "Valohai's local emulator joins a step's commands with ' && ' and runs them with /bin/sh -c.",
                    "valohai-local-run, executor.py",

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from harness import (
+    models,
     recipes,
     runner,
 )
@@ -58,7 +59,7 @@ def scenarios_table(repeat: int) -> None:
     lab = Lab().start()
     print(f"lab start (wheels, {len(lab.hosts)} index hosts, gateways): {time.perf_counter() - started:.3f} s\n")
     print(f"{'scenario[model]':72} {'total':>7} {'floor':>7} {'ratio':>6}")
-    totals, floors = [], []
+    totals, floors, plans = [], [], []
     try:
         for folder in recipes.discover(ROOT / "examples"):
             recipe = recipes.load(folder)
@@ -67,11 +68,18 @@ def scenarios_table(repeat: int) -> None:
                 least = statistics.median(floor(lab, plan) for _ in range(repeat))
                 totals.append(total)
                 floors.append(least)
+                plans.append(plan)
                 print(f"{'examples/' + recipe.slug + '::' + plan.id:72} {total:7.3f} {least:7.3f} {total / least:6.2f}")
     finally:
         lab.stop()
     print(f"{'all runs':72} {sum(totals):7.3f} {sum(floors):7.3f} {sum(totals) / sum(floors):6.2f}")
     print(f"harness cost per execution: median {statistics.median(t - f for t, f in zip(totals, floors)) * 1000:.0f} ms\n")
+    print("where the time goes, by execution model (a run shared by two models counts under its first):")
+    for model in models.MODELS:
+        mine = [(t, p) for t, p in zip(totals, plans) if p.model == model]
+        shared = sum(1 for _, p in mine if p.same_as)
+        print(f"  {model.name:14} {len(mine):4} runs ({shared} shared with another model) {sum(t for t, _ in mine):8.2f} s")
+    print()
 
 
 def timed_command(label: str, argv: list[str]) -> None:

@@ -42,7 +42,8 @@ RULES = {rule.name: rule for rule in [
                                           "secret-looking variable"),
     Rule("secret-not-required", _WARNING, "a secret-looking variable is optional or has a default, so an execution "
                                           "can start without the real value"),
-    Rule("log-leak", _ERROR, "a command can print a declared secret into the log, which Valohai doesn't mask"),
+    Rule("log-leak", _ERROR, "a command can print a declared secret into the execution log, where Valohai "
+                             "warns it can still be printed"),
     Rule("insecure-index-url", _ERROR, "an index URL with http://: the token would travel in clear text"),
     Rule("trusted-host", _WARNING, "--trusted-host turns off certificate checks for the index that gets the token"),
     Rule("dependency-confusion", _WARNING, "pip reads an extra index without hash-pinned requirements, so a public "

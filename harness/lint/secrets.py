@@ -1,7 +1,7 @@
 """Secrets: committed in a default, not required, or printed into the log.
 
-Valohai doesn't mask secrets in execution logs, so a command that prints every
-variable is a leak, but only in a step that has a secret to print: a declared
+Valohai warns that a secret can still be printed in execution logs, so a command
+that prints every variable is a leak, but only in a step that has a secret to print: a declared
 secret-looking variable, or a variable group whose contents the file can't show.
 """
 
