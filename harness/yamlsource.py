@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +12,44 @@ from harness.errors import RecipeError
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of keeping the last one."""
+    """SafeLoader that refuses duplicate keys instead of keeping the last one (``keep_last``: notes them, and
+    keeps the last one, as yaml.safe_load and so valohai-yaml do)."""
+
+    keep_last = False
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[Duplicate] = []
 
     def construct_mapping(self, node, deep=False):
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
-            if key in seen:
+            line = key_node.start_mark.line + 1
+            if key in seen and self.keep_last:
+                self.duplicates.append(Duplicate(str(key), line, seen[key]))
+            elif key in seen:
                 raise yaml.constructor.ConstructorError(
                     None,
                     None,
                     f"duplicate key {key!r} (first at line {seen[key]})",
                     key_node.start_mark,
                 )
-            seen[key] = key_node.start_mark.line + 1
+            seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+
+class _KeepLastLoader(_StrictLoader):
+    keep_last = True
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A key given twice in one mapping: YAML keeps the value at ``line`` and drops the one at ``first``."""
+
+    key: str
+    line: int
+    first: int
 
 
 @dataclass
@@ -35,18 +58,20 @@ class YamlSource:
     data: Any
     root: yaml.Node | None
     text: str = ""
+    duplicates: list[Duplicate] = field(default_factory=list)  # only when loaded with keep_last
 
     @classmethod
-    def load(cls, path: Path) -> YamlSource:
+    def load(cls, path: Path, keep_last: bool = False) -> YamlSource:
+        """The file at ``path``; a duplicate key is an error, or with ``keep_last`` a note (anyone's valohai.yaml)."""
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise RecipeError.at(path, None, f"cannot read: {exc.strerror}") from None
-        return cls.parse(path, decode(path, data))
+        return cls.parse(path, decode(path, data), keep_last)
 
     @classmethod
-    def parse(cls, path: Path, text: str) -> YamlSource:
-        loader = _StrictLoader(text)
+    def parse(cls, path: Path, text: str, keep_last: bool = False) -> YamlSource:
+        loader = (_KeepLastLoader if keep_last else _StrictLoader)(text)
         try:
             root = loader.get_single_node()
             data = loader.construct_document(root) if root is not None else None
@@ -60,7 +85,7 @@ class YamlSource:
             ) from None
         finally:
             loader.dispose()
-        return cls(path, data, root, text)
+        return cls(path, data, root, text, loader.duplicates)
 
     def node(self, *keys: str | int) -> yaml.Node | None:
         """The node at ``keys``, or None where the path stops."""

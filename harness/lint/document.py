@@ -39,10 +39,16 @@ class Document:
 
 def load(path: Path) -> Document:
     try:
-        source = YamlSource.load(path)
+        source = YamlSource.load(path, keep_last=True)  # as Valohai reads it: a duplicate key's last value wins
     except RecipeError as exc:
         return Document(path, None, findings=[_invalid(p.path, p.line, p.message) for p in exc.problems])
     document = Document(path, source)
+    document.findings += [
+        Finding(path, d.line, None, None, "duplicate-key", Severity.WARNING,
+                f"'{d.key}' is given twice in one mapping (first at line {d.first}); YAML keeps this one, so the "
+                "first is ignored", "merge the two into one key")
+        for d in source.duplicates
+    ]
     if source.data is None:
         document.findings.append(_invalid(path, 1, f"the file is empty, so Valohai finds no step in it; it needs {_ITEMS}",
                                           "add a step: - step: with name, image and command"))
@@ -83,8 +89,7 @@ def _valohai_yaml(path: Path, message: valohai.Message, fix: str) -> Finding:
 
 def _invalid(path: Path, line: int | None, message: str, fix: str | None = None) -> Finding:
     if fix is None:
-        fix = ("merge the two keys into one" if "duplicate key" in message
-               else "correct the YAML on this line" if "YAML syntax" in message
+        fix = ("correct the YAML on this line" if "YAML syntax" in message
                else "save the file as UTF-8" if "UTF-8" in message
                else "check the file's path and permissions")
         message = message.split(" — ")[0]  # the hint is the fix

@@ -26,8 +26,9 @@ _REQUIREMENT_LINE = re.compile(r"^\s*(?P<option>--(?:index-url|extra-index-url|t
 
 _HTTPS_FIX = "use the index's https:// URL"
 _TRUSTED_FIX = "remove it and give pip the index's CA certificate instead (--cert or PIP_CERT)"
-_CONFUSION_FIX = ("put the private packages and PyPI behind one virtual repository and use --index-url, or install "
-                  "with --require-hashes from a requirements file that pins every package with --hash")
+_CONFUSION_FIX = ("pin every package with --hash in a requirements file and install with --require-hashes; for "
+                  "private packages, you can instead put them and PyPI behind one virtual repository and use "
+                  "--index-url alone")
 
 
 @dataclass

@@ -36,6 +36,8 @@ _ERROR, _WARNING, _INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 RULES = {rule.name: rule for rule in [
     Rule("invalid-file", _ERROR, "the file can't be read as valohai.yaml: not UTF-8, empty, not YAML, or not a list "
                                  "of items"),
+    Rule("duplicate-key", _WARNING, "a key is given twice in one mapping: YAML keeps the last, so the first is "
+                                    "silently ignored"),
     Rule("valohai-yaml", _ERROR, "Valohai's own parser rejects it (error) or warns (warning; info where Valohai "
                                  "documents what valohai-yaml doesn't know)"),
     Rule("credential-in-default", _ERROR, "a default holds a credential: a URL with a user in it, or the value of a "

@@ -63,11 +63,28 @@ def _declarations(ctx: StepContext) -> Iterator[Finding]:
                               "value; it is committed and shown in the execution form",
                               "remove the default, revoke the value, and keep the new one in a secret project variable",
                               keys=(*keys, "default"))
-        elif name in ctx.secrets and (var.optional or var.default is not None):
-            problem = "has a default" if var.default is not None else "is optional (the default when optional: is not given)"
+        elif name in ctx.secrets and (var.optional or var.default is not None) and not _explained(ctx, name, var):
+            problem = ("has a default" if var.default is not None
+                       else "is optional" if ctx.source.node(*ctx.keys, *keys, "optional") is not None
+                       else "is optional (the default when optional: is not given)")
             yield ctx.finding("secret-not-required", f"{name} looks like a secret but {problem}, so an execution can "
                               "start without the real value", "declare it with optional: false and no default; keep the "
                               "value in a secret project variable", keys=keys)
+
+
+# A description that says when the value is needed: "Only used if RSUSEIAM is false."
+_CONDITION = re.compile(r"\b(only|if|when|unless|instead|otherwise|alternatively|optional)\b", re.IGNORECASE)
+
+
+def _explained(ctx: StepContext, name: str, var) -> bool:
+    """An optional secret the file says is needed only some of the time: its description says when, or another
+    variable chooses it ("0 = Use GCP_KEYFILE_CONTENTS_JSON"). Requiring it would break the other way in."""
+    if var.default is not None:
+        return False
+    if _CONDITION.search(var.description or ""):
+        return True
+    return any(re.search(rf"\b{re.escape(name)}\b", other.description or "")
+               for other_name, other in ctx.declared.items() if other_name != name)
 
 
 def _leaks(ctx: StepContext) -> Iterator[Finding]:
