@@ -86,9 +86,15 @@ def test_a_new_recipe_with_a_new_stub_package_goes_from_an_empty_folder_to_green
     ))
     subprocess.run(["git", "add", "-A"], cwd=project, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "-m", "new recipe"], cwd=project, check=True, env=env)
-    # 6. Test it, and the site that shows it.
+    # 6. Run it under every pip of the matrix (the wheels README's set-up fetched), and record its table.
+    (project / ".cache").symlink_to(ROOT / ".cache")
+    out = run(project, sys.executable, "-m", "harness", "matrix", "examples/new-recipe", "--update", env=env)
+    assert (recipe / "logs" / "pip-matrix.json").is_file(), out
+    # 7. Test it, and the site and the table that show it.
     out = run(
         project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
-        "examples/new-recipe", "tests/test_site.py::test_every_recipe_and_every_log_is_on_a_page", env=env,
+        "examples/new-recipe", "tests/test_site.py::test_every_recipe_and_every_log_is_on_a_page",
+        "tests/test_pip_matrix.py::test_each_recipes_pip_table_covers_its_scenarios_and_the_matrixs_pips[new-recipe]",
+        env=env,
     )
-    assert "5 passed" in out, out
+    assert "6 passed" in out, out
