@@ -97,14 +97,13 @@ def test_an_execution_sees_its_images_variables_and_the_listed_deviations_and_no
     assert "PIP_NO_INPUT" not in seen and "PIP_DISABLE_PIP_VERSION_CHECK" not in seen
 
 
-def rerun_without(lab, plan, *names: str) -> tuple[str, str]:
-    """The plan's log as run normally, and as run with ``names`` left out of its environment."""
+def rerun(lab, plan, change) -> tuple[str, str]:
+    """The plan's log as run normally, and as run with its environment passed through ``change``."""
     shown = []
-    for drop in ((), names):
+    for changed in (lambda env: env, change):
         prepared = runner.prepare(lab, plan)
         try:
-            env = {k: v for k, v in prepared.env.items() if k not in drop}
-            completed = execution.run(prepared.argv, env, prepared.time_limit)
+            completed = execution.run(prepared.argv, changed(dict(prepared.env)), prepared.time_limit)
             shown.append(runner.shown_log(lab, prepared.box, completed.output))
         finally:
             lab.sandboxes.discard(prepared.box)
@@ -113,27 +112,15 @@ def rerun_without(lab, plan, *names: str) -> tuple[str, str]:
 
 def test_the_proxy_changes_nothing_pip_prints_for_a_private_index(lab):
     plan = recipes.load(EXAMPLES / "verify-authentication").plan("wrong-password")
-    normal, direct = rerun_without(lab, plan, *fidelity.PROXY_VARIABLES)
+    without_proxy = lambda env: {k: v for k, v in env.items() if k not in fidelity.PROXY_VARIABLES}  # noqa: E731
+    normal, direct = rerun(lab, plan, without_proxy)
     assert normal == direct
-
-
-def rerun_with(lab, plan, **changed: str) -> tuple[str, str]:
-    """The plan's log as run normally, and as run with ``changed`` variables set to other values."""
-    shown = []
-    for change in ({}, changed):
-        prepared = runner.prepare(lab, plan)
-        try:
-            completed = execution.run(prepared.argv, {**prepared.env, **change}, prepared.time_limit)
-            shown.append(runner.shown_log(lab, prepared.box, completed.output))
-        finally:
-            lab.sandboxes.discard(prepared.box)
-    return shown[0], shown[1]
 
 
 def test_the_file_standing_in_for_uvs_own_roots_changes_nothing_uv_prints(lab):
     """uv's images: SSL_CERT_FILE names the roots uv would carry; the image's own store gives the same log."""
     plan = recipes.load(EXAMPLES / "uv").plan("index-credentials")
     assert plan.image.has_uv
-    normal, system = rerun_with(lab, plan, SSL_CERT_FILE="/etc/ssl/certs/ca-certificates.crt")
+    normal, system = rerun(lab, plan, lambda env: {**env, "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"})
     assert "Installed" in normal
     assert logs.stable_lines(normal) == logs.stable_lines(system)  # uv prints how long it took
