@@ -168,6 +168,5 @@ def _outcome(wanted: str, completed: Completed) -> Verdict:
         happened = f"stopped at its time limit of {completed.time_limit:g} s"
     else:
         happened = f"exit code {completed.exit_code} after {completed.seconds:.1f} s"
-    got = "timed-out" if completed.timed_out else ("success" if completed.exit_code == 0 else "failure")
     words = {"success": "succeeds", "failure": "fails", "timed-out": "is stopped at its time limit"}
-    return Verdict(got == wanted, words[wanted], happened)
+    return Verdict(completed.outcome == wanted, words[wanted], happened)

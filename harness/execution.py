@@ -42,6 +42,11 @@ class Completed:
     seconds: float
     time_limit: float
 
+    @property
+    def outcome(self) -> str:
+        """What a scenario's ``outcome:`` calls it: success, failure or timed-out."""
+        return "timed-out" if self.timed_out else ("success" if self.exit_code == 0 else "failure")
+
 
 def isolated(argv: list[str], mounts: list[Mount], cwd: Path) -> list[str]:
     """``argv`` run as root in ``cwd``, in a user and mount namespace of its own, with ``mounts`` made first.

@@ -97,9 +97,7 @@ def run(labs: PipLabs, plan: Plan, version: str) -> MatrixRun:
         verdicts.append(Verdict(not holds, f"pip {version} differs as pips '{declared}' declares",
                                 "" if not holds else "the scenario's own expectations hold: remove or narrow the range"))
     reference = plan.log_path.read_text() if plan.log_path.is_file() else ""
-    completed = done.completed
-    outcome = "timed-out" if completed.timed_out else ("success" if completed.exit_code == 0 else "failure")
-    cell = Cell(outcome, holds, declared, log_difference(reference, done.log))
+    cell = Cell(done.completed.outcome, holds, declared, log_difference(reference, done.log))
     verdicts.append(committed_cell(plan, version, cell))
     done.verdicts = verdicts  # what the report shows
     return MatrixRun(version, under, done, cell, verdicts)
@@ -145,8 +143,7 @@ class UvRun:
 
     @property
     def outcome(self) -> str:
-        completed = self.run.completed
-        return "timed-out" if completed.timed_out else ("success" if completed.exit_code == 0 else "failure")
+        return self.run.completed.outcome
 
 
 def run_uv(lab: pip_images.PipLab, plan: Plan) -> UvRun:

@@ -8,9 +8,8 @@ gets ``pip-matrix-table``, which checks that its table covers the matrix (the
 default suite checks that too, in ``tests/test_pip_matrix.py``). The items of
 one recipe under one pip form an xdist group, not those of one pip: a job that
 runs one pip spreads its recipes over every worker, and each process builds a
-pip's image the first time one of its items needs it. (pytest 9.2 ignores
-xdist 3.8's groups: xdist renames ``item._nodeid``, which pytest no longer
-reads.) ``--pip-matrix-results DIR`` writes each process's cells there, for
+pip's image the first time one of its items needs it (``pytest_plugin`` makes
+xdist 3.8's groups work under pytest 9). ``--pip-matrix-results DIR`` writes each process's cells there, for
 ``python -m harness matrix-gather``.
 
 A pip that can't run on this machine's Python is reported as a skip, and the

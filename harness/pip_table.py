@@ -32,10 +32,9 @@ REFRESH = "python -m harness matrix examples/{slug} --update"
 # real PyPI as here, so it says nothing about the recipe.
 _NOTICE = re.compile(r"^(\[notice\] |WARNING: You are using pip version |You should consider upgrading via )")
 _FRAME = re.compile(r'^\s+File ".*", line \d+, in ')
-# Older pips list what they install in no fixed order (it changes from run to run), and urllib3 1.26 names
-# objects by their address.
+# Older pips list what they install in no fixed order (it changes from run to run). (urllib3 1.26's object
+# addresses are already out: logs.stable_lines takes them out of every log.)
 _PACKAGE_LIST = re.compile(r"^(?P<what>Installing collected packages: |Successfully installed )(?P<names>.*)$")
-_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,8 @@ class Cell:
 
 
 def comparable_lines(log: str) -> list[str]:
-    """A log's stable lines without upgrade notices and traceback frames, package lists sorted, addresses out."""
+    """A log's stable lines (``logs.stable_lines``), without upgrade notices and traceback frames, package lists
+    sorted."""
     lines, in_frame = [], False
     for line in logs.stable_lines(logs.split_header(log)[1]):
         if _FRAME.match(line):
@@ -70,7 +70,7 @@ def comparable_lines(log: str) -> list[str]:
         if listed := _PACKAGE_LIST.match(line):
             separator = ", " if listed["what"].startswith("Installing") else " "
             line = listed["what"] + separator.join(sorted(listed["names"].split(separator)))
-        lines.append(_ADDRESS.sub(" at 0x…", line))
+        lines.append(line)
     return lines
 
 

@@ -25,8 +25,7 @@ from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocat
 from _pytest.nodeid import coerce_node_id
 
 from harness import checks, execution, models, recipes, runner
-from harness.errors import RecipeError
-from harness.errors import IndexHostError
+from harness.errors import IndexHostError, RecipeError
 from harness.lab import Lab
 
 _lab: Lab | None = None
@@ -153,14 +152,14 @@ class Failed(Exception):
         self.text = headline if text is None else text
 
 
-def failure_report(node: pytest.Item | pytest.Collector, headline: str, text: str) -> ReprExceptionInfo:
-    """``text`` as pytest shows a failure, with ``headline`` as the line after the id in its short summary.
+def failure_report(node: pytest.Item | pytest.Collector, text: str, headline: str | None = None) -> ReprExceptionInfo:
+    """``text`` as pytest shows a failure, with ``headline`` (its first line) after the id in the short summary.
 
     A plain string would do for the long report, but pytest's summary (and xdist, which sends reports
     between processes) takes that line from the report's "crash" location, which only this shape has.
     """
     location = node.reportinfo() if isinstance(node, pytest.Item) else (node.path, None, "")
-    crash = ReprFileLocation(str(location[0]), (location[1] or 0) + 1, headline)
+    crash = ReprFileLocation(str(location[0]), (location[1] or 0) + 1, headline or _first_line(text))
     return ReprExceptionInfo(ReprTraceback([ReprEntryNative([text.rstrip("\n") + "\n"])], None, "native"), crash)
 
 
@@ -171,7 +170,7 @@ def _first_line(text: str) -> str:
 class _ShowsRecipeErrors:
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, RecipeError):
-            return failure_report(self, _first_line(str(excinfo.value)), str(excinfo.value))
+            return failure_report(self, str(excinfo.value))
         return super().repr_failure(excinfo)
 
 
@@ -216,9 +215,9 @@ class RecipeFile(_ShowsRecipeErrors, pytest.File):
 class _Item(pytest.Item):
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, Failed):
-            return failure_report(self, excinfo.value.headline, excinfo.value.text)
+            return failure_report(self, excinfo.value.text, excinfo.value.headline)
         if isinstance(excinfo.value, (RecipeError, IndexHostError)):
-            return failure_report(self, _first_line(str(excinfo.value)), str(excinfo.value))
+            return failure_report(self, str(excinfo.value))
         return super().repr_failure(excinfo)
 
 
