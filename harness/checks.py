@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from harness import models
 from harness.credentials import Secrets
 from harness.execution import Completed
 from harness.logs import split_header, stable_lines
@@ -140,7 +141,12 @@ def committed_log(plan: Plan, log: str) -> Verdict:
     expectation = f"the guide's copy {path.parent.parent.name}/logs/{path.name} is current"
     if not path.is_file():
         return Verdict(False, expectation, f"it is missing; create it with: {refresh}")
-    want, got = stable_lines(split_header(path.read_text())[1]), stable_lines(split_header(log)[1])
+    header, body = split_header(path.read_text())
+    ran_as, source = header.split(" · ")[0], (plan.model if plan.has_own_log else models.DEFAULT).name
+    if ran_as != source:  # the page that shows every log says which model produced it
+        return Verdict(False, expectation, f"it came from the {ran_as or 'unnamed'} model, not {source}; "
+                                           f"refresh with: {refresh}")
+    want, got = stable_lines(body), stable_lines(split_header(log)[1])
     if want == got:
         return Verdict(True, expectation)
     at = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))

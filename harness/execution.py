@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import fidelity
 from harness.janitor import janitor
 from harness.sandbox import Mount
 
@@ -58,14 +59,14 @@ def isolated(argv: list[str], mounts: list[Mount], cwd: Path) -> list[str]:
         raise ExecutionError("executions need unshare from util-linux: apt-get install util-linux")
     prelude = "".join(f"{shlex.join(mount.command())} || exit 125; " for mount in mounts)
     prelude += f'cd {shlex.quote(str(cwd))} || exit 125; exec "$@"'
-    return [unshare, "--user", "--map-root-user", "--mount", "--", "/bin/sh", "-c", prelude, "mounts", *argv]
+    return [unshare, *fidelity.ROOT_NAMESPACE, "--", "/bin/sh", "-c", prelude, "mounts", *argv]
 
 
 def run(argv: list[str], env: dict[str, str], time_limit: float, cwd: Path | None = None) -> Completed:
     """Run ``argv`` with stdin closed, stdout and stderr in one log, as Valohai collects them."""
     started = time.monotonic()
     proc = subprocess.Popen(
-        argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        argv, cwd=cwd, env=env, stdin=fidelity.CLOSED_STDIN, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, start_new_session=True,
     )
     _running.add(proc.pid)

@@ -7,6 +7,7 @@ is neither the image's, Docker's, Valohai's, the step's nor listed here.
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 
 
@@ -22,6 +23,12 @@ class Deviation:
 
 
 UV_ROOTS = "/usr/local/share/harness/uv-builtin-roots.pem"  # stands in for the roots built into uv
+# Choices the execution code takes from here, so that the list below is what it does.
+CLOSED_STDIN = subprocess.DEVNULL
+ROOT_NAMESPACE = ("--user", "--map-root-user", "--mount")  # unshare's options: root in a namespace of its own
+VALOHAI_VARIABLES = ("VH_REPOSITORY_DIR", "VH_INPUTS_DIR", "VH_OUTPUTS_DIR", "VH_CONFIG_DIR", "VH_EXECUTION_ID",
+                     "VH_PROJECT_ID")
+DEFAULT_TIME_LIMIT = 60.0  # seconds, unless a scenario sets time-limit
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy",
                    "NO_PROXY", "no_proxy")
 
@@ -122,6 +129,55 @@ DEVIATIONS = (
         "update-ca-certificates (where they exist) are hidden from the execution by empty mounts.",
         "An image has none of them; this machine's pip configuration would point pip at local mirrors.",
         shows="Nothing.",
+    ),
+    Deviation(
+        "the aws command",
+        "The CodeArtifact recipe installs awscli from the stand-in PyPI: a small package whose aws command "
+        "answers codeartifact get-authorization-token with a token derived from the AWS secret key, which the "
+        "CodeArtifact stand-in accepts. No AWS account is involved.",
+        "Nothing may leave 127.0.0.1, and AWS can't be emulated beyond what the recipe calls.",
+        shows="pip's lines for installing awscli; the token never shows.",
+    ),
+    Deviation(
+        "closed stdin",
+        "An execution's standard input is closed (/dev/null).",
+        "Valohai doesn't document what an execution's stdin is; its local emulator starts the container with "
+        "docker run -i, which leaves it open.",
+        shows="pip's question User for <host>: ends at once in EOFError: EOF when reading a line; with stdin "
+              "open it would wait until the execution's time limit.",
+    ),
+    Deviation(
+        "root",
+        f"The script runs as root in a user namespace of its own (unshare {' '.join(ROOT_NAMESPACE)}): root to the "
+        "script and the sandbox, this machine's own user to everything else.",
+        "The python:3.x and uv images run as root, and Docker doesn't run here.",
+        shows="pip's warning about running as the root user, as in the image.",
+    ),
+    Deviation(
+        "Valohai's variables",
+        f"The execution gets exactly these of Valohai's variables: {', '.join(VALOHAI_VARIABLES)}.",
+        "They are the ones Valohai's documentation lists; an execution on Valohai may get more.",
+        shows="Nothing, unless a recipe prints them.",
+    ),
+    Deviation(
+        "time limit",
+        f"An execution is killed, with every process it started, after {DEFAULT_TIME_LIMIT:.0f} seconds, or after "
+        "its scenario's time-limit.",
+        "A hung step must not hang the tests. Valohai's own time limits are not emulated.",
+        shows="The log ends where the execution was killed, and the scenario's outcome is timed-out.",
+    ),
+    Deviation(
+        "background processes",
+        "When the script's shell exits, whatever it left running in the background is killed with it.",
+        "A container stops when its main process ends, and its other processes with it.",
+        shows="Nothing a background process prints after the script ends.",
+    ),
+    Deviation(
+        "one run for two models",
+        "Where two execution models give the same shell the same script (one command item under lines+sh and "
+        "and-chain+sh), one execution stands for both, and its test id names both.",
+        "The two would run the same program with the same input.",
+        shows="Nothing: the log is that one execution's.",
     ),
 )
 

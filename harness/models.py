@@ -3,10 +3,11 @@
 Valohai documents only part of it. Its step-command reference says an execution
 is marked crashed "if the last command returns an error code other than 0",
 and its own example repositories put ``- cmd &`` and ``- source …`` items in
-steps, which work only if the items run as consecutive lines of one script.
-Valohai's local emulators (valohai-local-run, minihai) join the items with
-`` && `` instead. Which shell runs the script is not documented either:
-Debian-based ``python`` and uv images have dash as ``/bin/sh``, and bash.
+steps, which work only if the items run as consecutive lines of one script,
+and ``source`` only if that script's shell is bash-like. Valohai's local
+emulators (valohai-local-run, minihai) join the items with `` && `` instead.
+Which shell runs the script is not documented: Debian-based ``python`` and uv
+images have dash as ``/bin/sh``, and bash.
 
 Every scenario runs under every model; a recipe must be right under all of them.
 The runner and the lint both take their scripts from here.
@@ -18,10 +19,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from valohai_yaml.commands import join_command
-
-COMMAND_REFERENCE = ("Valohai, valohai.yaml reference, step.command",
-                     "https://docs.valohai.com/reference-guides/valohai-yaml/step-command/")
-
 
 @dataclass(frozen=True)
 class ExecutionModel:
@@ -48,15 +45,17 @@ class ExecutionModel:
         return self.name
 
 
-LINES_SH = ExecutionModel(
-    "lines", "sh",
-    "The model Valohai's documentation and examples imply: items are consecutive lines of one script "
-    "without set -e, and the execution's status is the last line's. Run by /bin/sh, which is dash in "
-    "Debian-based images.",
-)
 LINES_BASH = ExecutionModel(
     "lines", "bash",
-    "The same, run by bash: the shell is not documented, and Debian-based python and uv images have both.",
+    "The model the evidence supports best: items are consecutive lines of one script without set -e, and "
+    "the execution's status is the last line's (Valohai's step-command reference; its examples' `- cmd &` "
+    "items), run by a bash-like shell (its output-metadata example's `- source .venv/bin/activate` works "
+    "only there). The logs on the guide's pages come from this model.",
+)
+LINES_SH = ExecutionModel(
+    "lines", "sh",
+    "The same lines, run by /bin/sh, which is dash in Debian-based images: which shell the platform uses is "
+    "not documented, so a recipe must not need bash.",
 )
 AND_CHAIN_SH = ExecutionModel(
     "and-chain", "sh",
@@ -64,6 +63,6 @@ AND_CHAIN_SH = ExecutionModel(
     "so the first failing item stops the rest.",
 )
 
-MODELS = (LINES_SH, LINES_BASH, AND_CHAIN_SH)
-DEFAULT = LINES_SH
+MODELS = (LINES_BASH, LINES_SH, AND_CHAIN_SH)
+DEFAULT = LINES_BASH
 BY_NAME = {model.name: model for model in MODELS}

@@ -44,8 +44,9 @@ _PIP_NEWS = "https://github.com/pypa/pip/blob/26.3/NEWS.rst"
 OLDER = (
     MatrixPip(
         "20.2.4", "51f1c7514530bd5c145d8f13ed936ad6b8bfcb8cf74e10403d0890bc986f0033",
-        "TensorFlow's classic images upgrade Ubuntu's pip with pip<20.3, which gives 20.2.4: the last pip with the "
-        "legacy resolver, and one that asks for a user name after any 401.",
+        "TensorFlow's classic images upgrade Ubuntu's pip with pip<20.3, which gives 20.2.4: the last pip whose "
+        "default is the legacy resolver (20.3 made the new one the default), and one that asks for a user name "
+        "after any 401.",
         (("tensorflow/tensorflow, tensorflow/tools/dockerfiles/partials/ubuntu/python.partial.Dockerfile",
           "https://github.com/tensorflow/tensorflow/blob/98ac4c475f62a07622b4acdefa9aa651fb24118d/"
           "tensorflow/tools/dockerfiles/partials/ubuntu/python.partial.Dockerfile"),),
@@ -71,7 +72,7 @@ OLDER = (
     MatrixPip(
         "24.0", "ba0d021a166865d2265246961bec0152ff124de910c5cc39f1156ce3fa7c69dc",
         "The pip of python:3.11 since 3.11.8, which bundles it; 3.11 gets security fixes only since. Also "
-        "python:3.12 in 2024. The last pip before the system certificate store became the default.",
+        "python:3.12 in 2024. Older than 24.2, which made pip check certificates against the system store.",
         (("python/cpython#114973, [3.11] bundled pip 24.0", "https://github.com/python/cpython/pull/114973"),
          ("docker-library/python, 3.12/alpine3.20/Dockerfile (PYTHON_PIP_VERSION 24.0)",
           _DOCKER_LIBRARY.format(commit="0d5638323cb325f17caa71bbee67db68bd194edc", path="3.12/alpine3.20/Dockerfile"))),
@@ -85,12 +86,14 @@ OLDER = (
     MatrixPip(
         "26.2.1", "71138adf1f4ca900cdb7d289c21b7494329f2332b6d85f0e1c42108c0384ed3e",
         "CPython's ensurepip took 26.2 in August 2026 and then 26.2.1, so python:3.13 and 3.14 images built since "
-        "ship a 26.2. From 26.2, pip reports a 401 under PIP_NO_INPUT too.",
+        "ship a 26.2. From 26.2, pip retries a 401 with the index URL's credentials under PIP_NO_INPUT too, so "
+        "it reports a wrong token there as well.",
         (("python/cpython#155063, Update bundled pip to 26.2", "https://github.com/python/cpython/issues/155063"),
          ("python/cpython, Lib/ensurepip/_bundled/pip-26.2.1-py3-none-any.whl",
           "https://github.com/python/cpython/blob/12d001974558eae06a4c4f92eabca6fe74860fb1/"
           "Lib/ensurepip/_bundled/pip-26.2.1-py3-none-any.whl"),
-         ("pip, NEWS.rst, 26.2 (#14182)", _PIP_NEWS)),
+         ("pypa/pip#14182, credentials extracted on a 401 even with --no-input (in 26.2)",
+          "https://github.com/pypa/pip/pull/14182")),
     ),
 )
 PINNED_WHY = "The pinned pip (requirements.txt): the newest, and the one every log on this site comes from."

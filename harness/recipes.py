@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from valohai_yaml.objs import Step
 
 from harness import catalogue, models, pip_versions, valohai
+from harness.fidelity import DEFAULT_TIME_LIMIT
 from harness.errors import Problem, RecipeError, without_credentials
 from harness.images import HOW_TO_ADD, SUPPORTED, Image, image
 from harness.lint import RULES
@@ -29,7 +30,6 @@ from harness.yamlsource import YamlSource
 SCENARIO_FILE = "scenarios.yaml"
 LOGS_DIR = "logs"
 HARNESS_FILES = (SCENARIO_FILE, LOGS_DIR)  # the harness's own files, not part of the repository
-DEFAULT_TIME_LIMIT = 60.0
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -31,6 +31,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import fidelity
 from harness.fidelity import UV_ROOTS
 from harness.images import Image
 from harness.janitor import janitor
@@ -245,14 +246,9 @@ class Sandbox:
 
     def valohai_variables(self) -> dict[str, str]:
         """The ``VH_*`` variables Valohai sets, pointing into this sandbox."""
-        return {
-            "VH_REPOSITORY_DIR": str(self.repository),
-            "VH_INPUTS_DIR": str(self.image / "valohai" / "inputs"),
-            "VH_OUTPUTS_DIR": str(self.image / "valohai" / "outputs"),
-            "VH_CONFIG_DIR": str(self.image / "valohai" / "config"),
-            "VH_EXECUTION_ID": str(uuid.uuid4()),
-            "VH_PROJECT_ID": PROJECT_ID,
-        }
+        values = (self.repository, self.image / "valohai" / "inputs", self.image / "valohai" / "outputs",
+                  self.image / "valohai" / "config", uuid.uuid4(), PROJECT_ID)
+        return dict(zip(fidelity.VALOHAI_VARIABLES, map(str, values), strict=True))
 
 
 class SandboxPool:

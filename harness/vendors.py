@@ -54,12 +54,15 @@ REGISTRY = {
                    "How to troubleshoot PyPI issues",
                    _JFROG + "how-to-troubleshoot-pypi-issues/how-to-troubleshoot-pypi-issues", emulated=True),
         Documented("jfrog-api-keys-deprecated", "JFrog",
-                   "JFrog deprecated API keys; access tokens, and reference tokens that stand for them, replace "
-                   "them, also as the password of Basic authentication.",
-                   "Platform API Key Deprecation and the new Reference Tokens",
-                   _JFROG + "platform-api-key-deprecation-and-the-new-reference-tokens/what-is-a-reference-token"),
+                   "Artifactory 7.98 disabled creating API keys, and JFrog announced the end of their use for the "
+                   "end of 2024; identity tokens replace them.",
+                   "JFrog Platform Deprecations", "https://docs.jfrog.com/releases/docs/jfrog-platform-deprecations"),
+        Documented("jfrog-virtual-repository", "JFrog",
+                   "A virtual repository is a collection of local, remote and other virtual repositories of one "
+                   "package type behind one URL.",
+                   "Virtual Repositories", _JFROG + "jfrog-artifactory-documentation/virtual-repositories"),
         Documented("jfrog-anonymous-access-off", "JFrog",
-                   "Anonymous access has been off by default since Artifactory 6.12.",
+                   "Anonymous access is disabled by default (the Allow Anonymous Access setting).",
                    "Allow Anonymous Access",
                    _JFROG + "jfrog-platform-administration-documentation/allow-anonymous-access"),
         Documented("jfrog-virtual-merges-metadata", "JFrog",
@@ -78,7 +81,8 @@ REGISTRY = {
                    "Other Settings", _JFROG + "jfrog-artifactory-documentation/other-settings", emulated=True),
         Documented("jfrog-pypi-exclude-patterns", "JFrog",
                    "Include and exclude patterns written as package names don't work on PyPI repositories; they must "
-                   "match the lowercase metadata paths under .pypi/.",
+                   "match the lowercase metadata paths under .pypi/: .pypi/hello1234.* on the remote repository, "
+                   "with its cache cleared, keeps PyPI's hello1234 out.",
                    "How to Use Include and Exclude Patterns on PyPi Repositories",
                    "https://jfrog.com/knowledge-base/how-to-use-include-and-exclude-patterns-on-pypi-repositories/"),
         Documented("jfrog-remote-read-vs-cache", "JFrog",
@@ -133,6 +137,11 @@ REGISTRY = {
                    "oauth2accesstoken; it lasts an hour.",
                    "Configure authentication to Artifact Registry for Python package repositories",
                    "https://cloud.google.com/artifact-registry/docs/python/authentication", emulated=True),
+        Documented("artifact-registry-json-key", "Google",
+                   "A service account key authenticates pip as the user _json_key_base64 with the Base64 of the JSON "
+                   "key file as password; gcloud artifacts print-settings python --json-key=KEY prints that URL.",
+                   "gcloud artifacts print-settings python",
+                   "https://cloud.google.com/sdk/gcloud/reference/artifacts/print-settings/python"),
         Documented("artifact-registry-modes", "Google",
                    "A standard repository holds what you publish; public PyPI packages come through a remote "
                    "repository, or a virtual repository that includes one.",
@@ -175,6 +184,12 @@ REGISTRY = {
         Documented("pip-timeout-retries", "pip",
                    "--timeout (PIP_TIMEOUT) defaults to 15 seconds and --retries (PIP_RETRIES) to 5.",
                    "General Options", "https://pip.pypa.io/en/stable/cli/pip/#general-options"),
+        Documented("pip-401-warning-no-input", "pip",
+                   "Under --no-input (PIP_NO_INPUT), pip up to 26.1 returns a 401 without retrying, so it never "
+                   "reports '401 Error, Credentials not correct'; 26.2 retries with the index URL's credentials and "
+                   "reports the failed retry.",
+                   "pypa/pip#14182: Extract redirect-URL credentials on 401 even with --no-input",
+                   "https://github.com/pypa/pip/pull/14182"),
         Documented("pip-hash-checking", "pip",
                    "In hash-checking mode (--require-hashes), every requirement needs an exact version and a hash, "
                    "and pip refuses a file whose hash isn't listed.",
@@ -205,12 +220,12 @@ REGISTRY = {
                    "By default (first-index) uv takes a name's versions from the first index that has it; "
                    "unsafe-best-match behaves like pip.",
                    "Package indexes", "https://docs.astral.sh/uv/concepts/indexes/"),
-        Documented("uv-extra-index-url-priority", "uv",
-                   "Indexes given with --extra-index-url (UV_EXTRA_INDEX_URL) take priority over the index given "
-                   "with --index-url, PyPI by default; both options are deprecated in favour of --index and "
-                   "--default-index.",
-                   "uv pip install: --extra-index-url",
-                   "https://docs.astral.sh/uv/reference/cli/#uv-pip-install--extra-index-url"),
+        Documented("uv-index-priority", "uv",
+                   "Indexes given with --index (UV_INDEX) take priority over the default index, PyPI unless "
+                   "--default-index (UV_DEFAULT_INDEX) names another; --extra-index-url and --index-url are "
+                   "their deprecated forms.",
+                   "uv pip install: --index",
+                   "https://docs.astral.sh/uv/reference/cli/#uv-pip-install--index"),
         Documented("uv-index-credentials", "uv",
                    "UV_DEFAULT_INDEX replaces PyPI as uv's default index, and UV_INDEX adds indexes; both take "
                    "<name>=<url>, and a named index's credentials go in UV_INDEX_<NAME>_USERNAME and "

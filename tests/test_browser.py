@@ -12,6 +12,7 @@ import threading
 
 import pytest
 
+from harness import pip_versions
 from tests.conftest import EXAMPLES, ROOT
 
 pytestmark = pytest.mark.xdist_group("site")
@@ -95,7 +96,7 @@ def test_recipe_block_is_titled_and_its_copy_button_copies_the_file(page, site_u
 
 def test_content_tabs_switch_between_companion_files(page, site_url):
     page.goto(f"{site_url}/install/index-url/")
-    tabs = page.locator(".tabbed-set").first
+    tabs = page.locator(".tabbed-set", has=page.locator(".filename", has_text="examples/use-in-executions/")).first
     yaml_title = tabs.locator(".filename", has_text="examples/use-in-executions/valohai.yaml")
     train_title = tabs.locator(".filename", has_text="examples/use-in-executions/train.py")
     assert yaml_title.is_visible() and not train_title.is_visible()
@@ -107,7 +108,9 @@ def test_execution_log_is_shown_below_the_recipe(page, site_url):
     page.goto(f"{site_url}/install/verify-authentication/")
     log = page.locator(".highlight", has=page.locator(".filename", has_text="Execution log: wrong password")).first
     assert log.is_visible()
-    assert "(lines+sh · pip" in log.locator(".filename").inner_text(), "the title names how the log was produced"
+    title = log.locator(".filename").inner_text()
+    assert title.endswith(f"· pip {pip_versions.PINNED}"), "the title names what happened and the pip that printed it"
+    assert "lines+" not in title and "standing in" not in title, "how it was produced is on the About pages"
     assert "WARNING: 401 Error, Credentials not correct for" in log.inner_text()
 
 
@@ -120,7 +123,7 @@ def test_searching_401_leads_to_troubleshooting(page, site_url):
     assert "troubleshooting" in (first.get_attribute("href") or "")
     first.click()
     page.wait_for_url("**/troubleshooting/**")
-    assert page.locator('h2[id="401-unauthorized"]').is_visible()
+    assert page.locator('h2[id="unauthorized-401"]').is_visible()
 
 
 def test_index_url_builder_encodes_as_the_special_characters_recipe_does_and_sends_nothing(page, site_url):

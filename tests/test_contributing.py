@@ -81,8 +81,8 @@ def test_a_new_recipe_with_a_new_stub_package_goes_from_an_empty_folder_to_green
     (project / "docs" / "new-recipe.md").write_text(PAGE)
     mkdocs = project / "mkdocs.yml"
     mkdocs.write_text(mkdocs.read_text().replace(
-        "  - Contributing a recipe: contributing.md\n",
-        "  - Contributing a recipe: contributing.md\n  - A new recipe: new-recipe.md\n",
+        "      - Contributing a recipe: about/contributing.md\n",
+        "      - Contributing a recipe: about/contributing.md\n  - A new recipe: new-recipe.md\n",
     ))
     subprocess.run(["git", "add", "-A"], cwd=project, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "-m", "new recipe"], cwd=project, check=True, env=env)

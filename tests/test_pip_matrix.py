@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import macros
+from docs_macros import pips
 from harness import fetch, models, pip_images, pip_table, pip_versions, recipes
 from harness.errors import RecipeError
 from tests.conftest import EXAMPLES, ROOT, harness_env, harness_project
@@ -151,15 +151,15 @@ def test_the_matrix_lists_each_pip_once_oldest_first_ending_with_the_pinned_one(
     assert all(p.why and p.sources for p in pip_versions.OLDER)
 
 
-def test_a_recipes_page_line_shows_its_declared_differences_from_the_committed_table():
-    line = macros.render_pip_line("verify-authentication", "../pip-versions.md")
-    assert "](../pip-versions.md#verify-authentication)" in line
-    assert "| 20.2.4, 22.0.4 (`<22.2`) | valid-credentials | pip install --dry-run exists from pip 22.2 on" in line
-    every = macros.render_pip_line("extra-index-url", None)
-    assert every == f"**Which pip:** holds for every pip tested, {pip_versions.MATRIX[0]}–{pip_versions.PINNED}."
-    assert macros.render_pip_line("uv", None) == "", "a recipe that runs no pip says nothing of pips"
-    log_only = macros.render_pip_line("verify-authentication-any-pip", None)
-    assert log_only.startswith(f"**Which pip:** works the same for every pip tested, {pip_versions.MATRIX[0]}–"), \
+def test_a_recipes_page_line_says_in_reader_words_which_pips_differ_and_why():
+    line = pips.tested_with("verify-authentication")
+    first, pinned = pip_versions.MATRIX[0], pip_versions.PINNED
+    assert line.startswith(f"**Tested with pip {first} to {pinned}.** Where older pips differ:")
+    assert "- pip 20.2.4 and 22.0.4: pip install --dry-run exists from pip 22.2 on" in line
+    assert "valid-credentials" not in line and "matrix" not in line, "no scenario names, no test vocabulary"
+    assert pips.tested_with("extra-index-url") == f"**Tested with pip {first} to {pinned}.**"
+    assert pips.tested_with("uv") == "", "a recipe that runs no pip says nothing of pips"
+    assert "Only the log reads differently." in pips.tested_with("verify-authentication-any-pip"), \
         "a range that changes only the log is no failure"
 
 
@@ -254,7 +254,7 @@ def test_the_uv_check_runs_the_scenarios_that_run_uv_and_the_page_names_them_all
     assert pip_matrix._RUNS_UV.search("set -e\nuv pip install --system x") and pip_matrix._RUNS_UV.search("uvx ruff")
     assert not any(pip_matrix._RUNS_UV.search(s) for s in ("pip install uv-tools", "cp uv.lock .", "$HOME/.local/uv"))
     plans = [p for folder in recipes.discover(EXAMPLES) for p in pip_matrix.uv_plans(recipes.load(folder))]
-    page = (ROOT / "docs" / "pip-versions.md").read_text()
+    page = (ROOT / "docs" / "about" / "pip-versions.md").read_text()
     section = page[page.index("## And uv?"):page.index("To check it again")]
     named = " ".join(section.split())
     missing = sorted({p.recipe.slug for p in plans if p.recipe.slug not in named})

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import macros
+from docs_macros.preflight import render_preflight
 from harness import cli, preflight
 from harness.errors import shown_path
 from harness.lint import Options, lint_file
@@ -108,7 +108,7 @@ def test_the_harness_command_is_the_preflight(capsys):
 
 
 def test_the_page_shows_a_real_run_on_a_real_looking_repository():
-    page = macros.render_preflight("tests/preflight/page")
+    page = render_preflight("tests/preflight/page")
     findings = lint_file(HERE / "page" / "valohai.yaml", Options())
     assert '```text title="$ valohai-preflight  (exit status 1)"' in page
     assert {f.rule for f in findings} >= {"unknown-placeholder", "credential-in-default", "dependency-confusion"}

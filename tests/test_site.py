@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-import macros
+from docs_macros import citations, logs, preflight, recipes as recipe_macros
+from docs_macros.registry import manifest_path
 from harness import fidelity, images, models, recipes, vendors
 from harness.logs import REWRITES
 from tests.conftest import EXAMPLES, ROOT, build_site
@@ -26,7 +27,7 @@ def test_site_builds_strictly(built_site):
 
 @pytest.mark.xdist_group("site")
 def test_every_recipe_and_every_log_is_on_a_page(built_site):
-    manifest = json.loads(macros.manifest_path(built_site).read_text())
+    manifest = json.loads(manifest_path(built_site).read_text())
     slugs = {p.name for p in recipes.discover(EXAMPLES)}
     assert set(manifest["recipes"]) == slugs, f"not on any page: {sorted(slugs - set(manifest['recipes']))}"
     for entry in manifest["logs"]:
@@ -38,29 +39,29 @@ def test_every_recipe_and_every_log_is_on_a_page(built_site):
 @pytest.mark.xdist_group("site")
 def test_how_recipes_are_run_lists_every_model_deviation_rewrite_and_gap(built_site):
     """The page is rendered from the harness's own data: anything the harness does and the page omits fails here."""
-    manifest = json.loads(macros.manifest_path(built_site).read_text())
+    manifest = json.loads(manifest_path(built_site).read_text())
     assert set(manifest["fidelity"]) == {"models", "images", "deviations", "rewrites", "not-emulated", "registry"}
-    text = html.unescape(re.sub(r"<[^>]+>", "", (built_site / "how-recipes-run" / "index.html").read_text()))
+    text = html.unescape(re.sub(r"<[^>]+>", "", (built_site / "about" / "index.html").read_text()))
     expected = [
         *(m.name for m in models.MODELS), *(d.name for d in fidelity.DEVIATIONS), *(r.name for r in REWRITES),
         *fidelity.NOT_EMULATED, *(i.name for i in images.IMAGES), *(d.url for d in vendors.REGISTRY.values()),
         *(f"{name}{value}" for i in images.IMAGES for name, value in i.environment.items()),
     ]
-    page = text.replace("\n", "") + (built_site / "how-recipes-run" / "index.html").read_text()
+    page = text.replace("\n", "") + (built_site / "about" / "index.html").read_text()
     missing = [item for item in expected if item not in page]
     assert not missing, f"not on the page: {missing}"
 
 
 @pytest.mark.xdist_group("site")
 def test_every_documented_behaviour_is_cited_where_the_guide_relies_on_it(built_site):
-    manifest = json.loads(macros.manifest_path(built_site).read_text())
+    manifest = json.loads(manifest_path(built_site).read_text())
     uncited = set(vendors.REGISTRY) - set(manifest["cited"])
     assert not uncited, f"documented in harness/vendors.py but cited on no page: {sorted(uncited)}"
 
 
 def test_citing_an_unknown_behaviour_names_it():
     with pytest.raises(ValueError, match="no documented behaviour 'jfrog-magic' in harness/vendors.py"):
-        macros.render_citation("jfrog-magic")
+        citations.render_citation("jfrog-magic")
 
 
 @pytest.mark.parametrize("page", sorted(DOCS.rglob("*.md")), ids=lambda p: str(p.relative_to(ROOT)))
@@ -85,7 +86,7 @@ def test_no_credential_literal_in_examples_or_docs():
 def project_copy(tmp_path, page: str):
     """The site's configuration, macros and recipes in ``tmp_path``, with two small pages and ``page``."""
     tmp_path.mkdir()
-    shutil.copy(ROOT / "macros.py", tmp_path / "macros.py")
+    shutil.copytree(ROOT / "docs_macros", tmp_path / "docs_macros", ignore=shutil.ignore_patterns("__pycache__"))
     config = (ROOT / "mkdocs.yml").read_text().split("\nnav:\n")[0]
     git_dates = "  - git-revision-date-localized:\n      type: date\n      fallback_to_build_date: true\n"
     assert git_dates in config, "mkdocs.yml changed: update project_copy"
@@ -127,11 +128,11 @@ def test_build_fails_on_a_broken_page(tmp_path, page, reasons):
 
 def test_macros_name_what_is_missing():
     with pytest.raises(ValueError, match="examples/verify-authentication has no scenario 'no-such-scenario'"):
-        macros.render_log("verify-authentication", "no-such-scenario")
+        logs.shown_log("verify-authentication", "no-such-scenario")
     with pytest.raises(ValueError, match="examples/use-in-executions has no file setup.py"):
-        macros.render_file("use-in-executions", "setup.py")
+        recipe_macros.render_file("use-in-executions", "setup.py")
     with pytest.raises(ValueError, match="annotation target 'no such line' is not in examples/use-in-executions/valohai.yaml"):
-        macros.render_recipe("use-in-executions", annotations={"no such line": "a note"})
+        recipe_macros.render_recipe("use-in-executions", annotations={"no such line": "a note"})
 
 
 def _page_text(built_site, page: str) -> str:
@@ -148,10 +149,11 @@ def _as_read(markdown: str) -> str:
 def test_registry_and_rule_texts_reach_the_reader_intact(built_site):
     """Texts holding <, > or & are escaped once, not swallowed as HTML nor shown as &amp;lt;."""
     shown = {
-        "how-recipes-run": [_as_read(t) for d in vendors.REGISTRY.values() for t in (d.rule, d.title)],
-        "check-your-valohai-yaml": [_as_read(rule.summary) for rule in macros.RULES.values()],
+        "about": [_as_read(t) for d in vendors.REGISTRY.values() for t in (d.rule, d.title)],
+        "check-your-valohai-yaml": [_as_read(rule.summary) for rule in preflight.RULES.values()],
     }
     for page, texts in shown.items():
         text = _page_text(built_site, page)
         missing = [t for t in texts if t not in text]
         assert not missing, f"{page}: not shown as written: {missing}"
+
