@@ -120,7 +120,7 @@ def test_searching_401_leads_to_troubleshooting(page, site_url):
     assert "troubleshooting" in (first.get_attribute("href") or "")
     first.click()
     page.wait_for_url("**/troubleshooting/**")
-    assert page.locator('h2[id="401-unauthorized"]').is_visible()
+    assert page.locator('h2[id="unauthorized-401"]').is_visible()
 
 
 def test_index_url_builder_encodes_as_the_special_characters_recipe_does_and_sends_nothing(page, site_url):
