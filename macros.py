@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # mkdocs-macros loads this file by path; the harness sits beside it
     sys.path.insert(0, str(ROOT))
 
-from harness import fidelity, images, models, pip_table, pip_versions, preflight, recipes, topology, vendors
+from harness import explain, fidelity, images, models, pip_table, pip_versions, preflight, recipes, topology, vendors
 from harness.lint import RULES
 from harness.logs import REWRITES, split_header
 from harness.topology import ROLES
@@ -336,6 +336,45 @@ def render_pip_versions() -> str:
     return "\n".join(["| pip | Why it is in the matrix | Sources |", "|---|---|---|", *rows])
 
 
+def _relative(target: str, page: str) -> str:
+    """A link from ``page`` to ``target`` (docs paths, ``page.md#anchor``), as MkDocs checks and rewrites it."""
+    path, _, anchor = target.partition("#")
+    here = "" if path == page else os.path.relpath(path, os.path.dirname(page) or ".")
+    return f"{here}#{anchor}" if anchor else here
+
+
+def render_symptom_table(page: str) -> str:
+    """What a log says, and the section that explains it, for every symptom the guide knows."""
+    rows = [f"| {s['says']} | [{s['title']}]({_relative(s['page'] + '#' + s['anchor'], page)}) |"
+            for s in explain.load()["sections"].values()]
+    return "\n".join(["| What the log says | Where it is explained |", "|---|---|", *rows])
+
+
+def render_explain_box(page_url: str) -> str:
+    """A form that sends a pasted log to its section (docs/js/explain.js), with the rules inline: nothing is fetched,
+    nothing is sent."""
+    rules = json.dumps(explain.load(), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    root = "../" * page_url.count("/")
+    form = (f'<form id="explain-log" class="explain-log" markdown="0" autocomplete="off" '
+            f'data-page="{html.escape(page_url)}" data-root="{root}">')
+    label = ("<strong>Paste your execution's log</strong>, or its last lines: the box finds the section that explains "
+             "the failure.")
+    textarea = ('<textarea id="explain-log-text" name="log" rows="8" spellcheck="false" '
+                'aria-describedby="explain-log-privacy" '
+                'style="width: 100%; font-family: var(--md-code-font-family, monospace)"></textarea>')
+    privacy = "It runs in your browser alone: nothing you paste is sent anywhere or stored."
+    return "\n".join([
+        form,
+        f'  <p><label for="explain-log-text">{label}</label></p>',
+        f"  {textarea}",
+        f'  <p id="explain-log-privacy"><small>{privacy}</small></p>',
+        '  <p><button type="submit" class="md-button">Find the section</button></p>',
+        '  <div class="explain-log__result" role="status" aria-live="polite"></div>',
+        f'  <script type="application/json" class="explain-log__rules">{rules}</script>',
+        "</form>",
+    ])
+
+
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
 
@@ -434,6 +473,16 @@ def define_env(env):
     @env.macro
     def preflight_rules() -> str:
         return render_rules()
+
+    @env.macro
+    def explain_box() -> str:
+        """The box that sends a pasted log to the section that explains it."""
+        return render_explain_box(env.page.url)
+
+    @env.macro
+    def symptom_table() -> str:
+        """Every symptom's one line, linked to its section."""
+        return render_symptom_table(env.page.file.src_uri)
 
 
 def manifest_path(site_dir: str | Path) -> Path:

@@ -38,8 +38,8 @@ _VARIABLE = re.compile("|".join([
     r"\{.*\}",  # a Python dict, as older pips print a certificate
     r"'[^'\s(),\"]*'|\"[^\"\s(),']*\"",  # a quoted word: a host, a masked value, a variable
     r"0x[0-9a-f…]+",  # an object's address
-    rf"(?<![\w.-])(?:{'|'.join(map(re.escape, _NAMES))})(?:\[[^\]]*\])?(?:{_SPECIFIER}(?:,{_SPECIFIER})*)?"
-    r"(?: \((?!from versions)from [^()]*(?:\([^()]*\)[^()]*)*\))?(?![\w-])",
+    (rf"(?<![\w.-])(?:{'|'.join(map(re.escape, _NAMES))})(?:\[[^\]]*\])?(?:{_SPECIFIER}(?:,{_SPECIFIER})*)?"
+     r"(?: \((?!from versions)from [^()]*(?:\([^()]*\)[^()]*)*\))?(?![\w-])"),  # a requirement
     r"(?<![\w.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?![\w-])",  # a host name, a dotted number
     r"(?<![\w./-])/[^\s'\")]*",  # a path
     r"(?<=[=:])\d[\d.]*|(?<=port )\d+|\d+(?= ms\b)",  # a setting, a port, a duration
