@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import catalogue, logs, models, pip_table, pip_versions, recipes, symptoms
+from harness.explain import RULES_FILE
 
 ROOT = pip_versions.ROOT
 EXAMPLES = ROOT / "examples"
 DOCS = ROOT / "docs"
-RULES_FILE = Path(__file__).with_name("explain_rules.json")
 REFRESH = "python -m harness explain-rules --update"
 FAILED = ("failure", "timed-out")
 

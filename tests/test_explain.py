@@ -68,6 +68,11 @@ def test_the_committed_rules_are_derived_from_the_committed_logs():
     assert explain.RULES_FILE.read_text() == fresh, f"harness/explain_rules.json is out of date: {explain_rules.REFRESH}"
 
 
+def test_the_refresh_command_says_the_rules_are_current(capsys):
+    assert explain_rules.main(update=False) == 0
+    assert capsys.readouterr().out == "harness/explain_rules.json is current\n"
+
+
 def test_every_failure_log_lands_on_its_section_under_every_pip():
     wrong = [f"{e.name} ({e.symptom}) lands on {explain.explain(e.text) or 'nothing'}" for e in failing()
              if not lands_on_its_section(e, explain.explain(e.text))]
@@ -140,8 +145,8 @@ def test_a_failure_without_a_symptom_or_without_telling_lines_fails_the_rules():
     ("WARNING: 401 Error, Credentials not correct for https://acme.jfrog.io/artifactory/api/pypi/pypi-virtual/simple/pip/",
      "WARNING: 401 Error, Credentials not correct for https://corp.jfrog.io/artifactory/api/pypi/ml/simple/torch/"),
     ("ERROR: Could not find a version that satisfies the requirement my-private-models==1.4.0 (from versions: 1.2.2)",
-     "2026-01-05 10:00:01 ERROR: Could not find a version that satisfies the requirement corp-lib>=2 (from -r "
-     "requirements.txt (line 3)) (from versions: 0.1, 1.0rc1)"),
+     ("2026-01-05 10:00:01 ERROR: Could not find a version that satisfies the requirement corp-lib>=2 (from -r "
+      "requirements.txt (line 3)) (from versions: 0.1, 1.0rc1)")),
     ("curl: (7) Failed to connect to artifactory.acme.internal port 443 after 0 ms: Couldn't connect to server",
      "curl: (7) Failed to connect to 10.0.0.12 port 8081 after 2013 ms: Couldn't connect to server"),
 ])
