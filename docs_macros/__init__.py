@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # mkdocs-macros imports this package by path; the harness sits beside it
     sys.path.insert(0, str(ROOT))
 
-from docs_macros import about, citations, logs, pips, preflight, recipes  # noqa: E402,F401  (they register)
+from docs_macros import about, citations, explain, logs, pips, preflight, recipes  # noqa: E402,F401  (they register)
 from docs_macros.registry import BUILD, MACROS, manifest_path  # noqa: E402
 
 __all__ = ["define_env", "on_post_build", "manifest_path"]

@@ -22,6 +22,9 @@ One module, one job:
 - ``logs``        masks secrets and rewrites stand-in addresses and sandbox paths
 - ``lint``        the semantic lint of valohai.yaml: a package of small rule modules, with severities
 - ``preflight``   the lint as a command for any repository (``valohai-preflight``, the pre-commit hook)
+- ``symptoms``    what a failed execution's log says, the section that explains it, the scenarios that show it (data only)
+- ``explain_rules`` derives from the committed failure logs the rules that recognise a log (``explain_rules.json``)
+- ``explain``     ``valohai-preflight explain <log>``: the section that explains a log, by those rules
 - ``runner``      ties the above into "run this plan", and returns every verdict
 - ``cli``         ``python -m harness``; ``pytest_plugin`` collects recipes as tests
 

@@ -118,3 +118,8 @@ def package_set(name: str) -> PackageSet:
 
 def all_projects() -> set[str]:
     return {d.name for s in PACKAGE_SETS for d in s.dists}
+
+
+# Names recipes ask for that no package set publishes, on purpose (a misspelt name): pip prints them where it prints
+# any requirement, and ``explain_rules`` must know them as package names.
+UNPUBLISHED = ("my-private-modles",)

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import catalogue, fetch, models, pip_matrix_cli, preflight, recipes, runner
+from harness import catalogue, explain_rules, fetch, models, pip_matrix_cli, preflight, recipes, runner
 from harness.errors import IndexHostError, RecipeError, shown_path
 from harness.execution import ExecutionError
 from harness.topology import ROLES
@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     hashes.add_argument("projects", nargs="*", help="only these projects")
     commands.add_parser("fetch", help="set-up: the pip matrix's wheels, the older uv and the Node tools the tests "
                                       "need, from the registries, once")
+    rules = commands.add_parser("explain-rules", help="check that harness/explain_rules.json, the rules that send a "
+                                                      "log to its section, is derived from the committed logs")
+    rules.add_argument("--update", action="store_true", help="write it")
     pip_matrix_cli.add_commands(commands)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["lint"]:  # the preflight has its own options
@@ -54,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             return _hashes(args.projects)
         if args.command == "fetch":
             return fetch.main()
+        if args.command == "explain-rules":
+            return explain_rules.main(args.update)
         if args.command in pip_matrix_cli.COMMANDS:
             return pip_matrix_cli.main(args)
         loaded = [recipes.load(folder) for folder in args.recipes]

@@ -23,6 +23,20 @@ _CURL_CONNECT = re.compile(r"to (?P<host>\S+) port (?P<port>\d+)")
 _DURATION = re.compile(r"(after \d+ ms|in \d+(\.\d+)?m?s$)")
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")  # Python's repr of an object: differs on every run
 _SERIAL = re.compile(r"'serialNumber': '[0-9A-F]+'")  # a certificate's, as older pips print it: new each session
+# The lines that say what went wrong: pip's and uv's errors and warnings, an exception's last line, curl's error and
+# the status a check prints, pip's credential prompt, an option pip doesn't know, and older pips' TLS complaint.
+_TELLING = re.compile(
+    r"^(?:(?:ERROR|WARNING|error|warning|hint|cause|Caused by):"
+    r"|[A-Za-z_][\w.]*(?:Error|Exception)(?::|$)"
+    r"|curl: \(\d+\)|HTTP \d{3}\b|[×╰]|User for \S+:|no such option:|Could not fetch URL )"
+)
+# Warnings that say nothing about the failure: pip's advice on root and on upgrading itself, and its self-check.
+_NOISE = re.compile(
+    r"^(?:\[notice\] |WARNING: (?:Running pip as the 'root' user|You are using pip version"
+    r"|There was an error checking the latest version of pip))"
+)
+# pip's credential prompt ends without a newline, so whatever pip prints next shares its line.
+_PROMPT = re.compile(r"^(User for \S+:)\s*(.+)$")
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,22 @@ def stable_lines(text: str) -> list[str]:
         _SERIAL.sub("'serialNumber': '…'", _ADDRESS.sub(" at 0x…", _DURATION.sub("<duration>", line.rstrip())))
         for line in text.splitlines() if not _VOLATILE.match(line)
     ]
+
+
+def telling_lines(text: str) -> list[str]:
+    """The lines of a log that say what went wrong, stripped, a credential prompt apart from what followed it.
+
+    What a reader scans for, and what recognising a failure rests on (``harness.explain_rules``).
+    """
+    telling = []
+    for line in text.splitlines():
+        line = line.strip()
+        while (prompt := _PROMPT.match(line)) is not None:
+            telling.append(prompt[1])
+            line = prompt[2]
+        if _TELLING.match(line) and not _NOISE.match(line):
+            telling.append(line)
+    return telling
 
 
 def split_header(text: str) -> tuple[str, str]:

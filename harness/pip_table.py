@@ -87,6 +87,21 @@ def log_difference(reference: str, fresh: str) -> tuple[str, ...]:
             *(f"+ {line}" for line in _sorted_runs(_take(new, only_new))))
 
 
+def apply_difference(reference: str, difference: tuple[str, ...] | list[str]) -> list[str]:
+    """Another pip's log as a cell records it: the pinned pip's comparable lines, less its ``-`` lines, with the
+    ``+`` lines after them (``log_difference`` doesn't keep where they were)."""
+    removed = Counter(line[2:] for line in difference if line.startswith("- "))
+    kept = [line for line in comparable_lines(reference) if not _taken(removed, line)]
+    return kept + [line[2:] for line in difference if line.startswith("+ ")]
+
+
+def _taken(wanted: Counter, line: str) -> bool:
+    if wanted[line] > 0:
+        wanted[line] -= 1
+        return True
+    return False
+
+
 def _take(lines: list[str], wanted: Counter) -> list[str]:
     wanted, taken = Counter(wanted), []
     for line in lines:

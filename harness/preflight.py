@@ -2,6 +2,7 @@
 
     valohai-preflight                      # ./valohai.yaml
     valohai-preflight path/to/repo --format github
+    valohai-preflight explain execution.log  # the section of the guide that explains a failed execution's log
 
 Exit status: 0 when nothing at or above --fail-on (default: error) is found,
 1 when something is, 2 when the command itself can't run (a missing file, an
@@ -29,6 +30,11 @@ class UsageError(Exception):
 
 
 def main(argv: list[str] | None = None, prog: str = "valohai-preflight") -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["explain"]:
+        from harness import explain
+
+        return explain.main(argv[1:], prog=f"{prog} explain")
     args = _parser(prog).parse_args(argv)
     try:
         files = [_file(path) for path in args.paths or [Path(".")]]

@@ -145,3 +145,55 @@ def test_index_url_builder_encodes_as_the_special_characters_recipe_does_and_sen
     assert form.locator("output").inner_text() == expected
     page.wait_for_load_state("networkidle")
     assert requests == [], f"the builder must send nothing, but the page asked for {requests}"
+
+
+def _explain_box(page, site_url):
+    page.goto(f"{site_url}/troubleshooting/")
+    page.wait_for_load_state("networkidle")
+    return page.locator("#explain-log")
+
+
+def test_explain_box_sends_a_pasted_log_to_its_section_by_keyboard_and_sends_nothing(page, site_url):
+    from harness import explain
+
+    box = _explain_box(page, site_url)
+    requests = []
+    page.on("request", lambda request: requests.append(request))
+    page.get_by_label("Paste your execution's log").focus()  # the label names the box
+    page.keyboard.insert_text((EXAMPLES / "verify-authentication" / "logs" / "wrong-password.log").read_text())
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the button
+    section = explain.load()["sections"]["unauthorized-401"]
+    result = box.locator(".explain-log__result")
+    assert section["cause"] in result.inner_text()
+    result.get_by_role("link", name=section["title"]).click()
+    page.wait_for_url("**/troubleshooting/#unauthorized-401")
+    assert page.locator('h2[id="unauthorized-401"]').is_visible()
+    page.wait_for_load_state("networkidle")
+    # The browser may still fetch the site's own files (its icon); nothing may carry the log anywhere.
+    sent = [f"{r.method} {r.url}" for r in requests if r.method != "GET" or r.post_data or "?" in r.url
+            or not r.url.startswith(site_url)]
+    assert sent == [], f"the box must send nothing, but the page sent {sent}"
+
+
+def test_explain_box_says_when_nothing_matches_and_points_at_the_list_of_symptoms(page, site_url):
+    box = _explain_box(page, site_url)
+    box.locator("textarea").fill((EXAMPLES / "uv" / "logs" / "default-index.log").read_text())
+    result = box.locator(".explain-log__result")
+    assert "Nothing in this log matches a failure this guide explains" in result.inner_text()
+    result.get_by_role("link", name="the list of symptoms").click()
+    page.wait_for_url("**/troubleshooting/#symptoms")
+    assert page.locator('h2[id="symptoms"]').is_visible()
+
+
+def test_the_page_explains_every_log_of_the_guide_as_the_command_line_does(page, site_url):
+    from harness import explain, explain_rules
+
+    texts = [e.text for e in explain_rules.exemplars()]
+    _explain_box(page, site_url)
+    in_browser = page.evaluate(
+        "texts => { const data = JSON.parse(document.querySelector('.explain-log__rules').textContent);"
+        " return texts.map(text => window.explainLog(text, data)); }", texts)
+    in_python = [explain.explain(text) for text in texts]
+    assert sum(1 for sections in in_python if sections) > 100
+    assert in_browser == in_python

@@ -1,7 +1,7 @@
 """Secrets are found and masked whole or in part; local addresses become the hosts they stand for."""
 
 from harness.credentials import Credentials, Secret, Secrets
-from harness.logs import MASK, mask, realistic, stable_lines
+from harness.logs import MASK, mask, realistic, stable_lines, telling_lines
 
 TOKEN_A = "cmVmdGtuOjAxOjE3OTk5OTk5OTk6YWJjZGVmZ2hpams"  # shaped like a JFrog reference token
 TOKEN_B = "cmVmdGtuOjAxOjE3OTk5OTk5OTk6enl4d3Z1dHNycXA"
@@ -60,3 +60,24 @@ def test_stable_lines_ignore_a_session_certificates_serial_number():
     printed = "WARNING: Certificate did not match expected hostname: a. Certificate: {'serialNumber': '%s', 'version': 3}"
     assert stable_lines(printed % "041FCDAF") == stable_lines(printed % "197BFA57") == [
         "WARNING: Certificate did not match expected hostname: a. Certificate: {'serialNumber': '…', 'version': 3}"]
+
+
+def test_telling_lines_are_what_went_wrong_without_pips_advice_and_the_prompt_apart():
+    log = """Looking in indexes: https://acme.jfrog.io/artifactory/api/pypi/pypi-virtual/simple
+User for acme.jfrog.io: User for acme.jfrog.io: WARNING: There was an error checking the latest version of pip.
+WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour.
+[notice] A new release of pip is available: 24.0 -> 26.3
+Traceback (most recent call last):
+  File "/usr/local/lib/python3.11/site-packages/pip/_internal/utils/misc.py", line 283, in ask_input
+EOFError: EOF when reading a line
+error: Failed to fetch: https://acme.jfrog.io/simple/x/
+  cause: invalid peer certificate: UnknownIssuer
+curl: (6) Could not resolve host: acme.jfrog.io
+HTTP 000
+no such option: --dry-run
+"""
+    assert telling_lines(log) == [
+        "User for acme.jfrog.io:", "User for acme.jfrog.io:", "EOFError: EOF when reading a line",
+        "error: Failed to fetch: https://acme.jfrog.io/simple/x/", "cause: invalid peer certificate: UnknownIssuer",
+        "curl: (6) Could not resolve host: acme.jfrog.io", "HTTP 000", "no such option: --dry-run",
+    ]

@@ -7,6 +7,7 @@ own environment instead of PyPI (``PYTHONPATH``), and everything it writes stays
 in the test's temporary folder.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import sysconfig
 import tomllib
+import zipfile
 from importlib import import_module
 from pathlib import Path
 
@@ -111,3 +113,13 @@ def test_preflight_needs_only_the_declared_dependencies():
     imported = set(result.stdout.split())
     guide_only = {"pydantic", "pypiserver", "cheroot", "trustme", "cryptography", "mkdocs", "pytest", "playwright"}
     assert imported & guide_only == set()
+
+
+def test_the_wheel_holds_what_explain_needs(tmp_path):
+    """valohai-preflight explain reads its rules from a file beside it: pip must install that file too."""
+    from flit_core.buildapi import build_wheel  # the build backend pyproject.toml names
+
+    with contextlib.chdir(ROOT):
+        wheel = tmp_path / build_wheel(str(tmp_path))
+    with zipfile.ZipFile(wheel) as archive:
+        assert {"harness/explain.py", "harness/explain_rules.json"} <= set(archive.namelist())

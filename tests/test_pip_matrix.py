@@ -96,6 +96,14 @@ def test_lines_that_only_moved_are_no_difference_and_the_rest_reads_in_a_fixed_o
     assert pip_table.log_difference(pinned, again) == expected
 
 
+def test_a_recorded_difference_gives_back_the_other_pips_lines():
+    pinned = "# header\nCollecting a\nCollecting b\nERROR: No matching distribution found for a\n"
+    older = "Collecting b (from x)\nCollecting a (from x)\nUser for acme.jfrog.io:\nEOFError: EOF when reading a line\n"
+    rebuilt = pip_table.apply_difference(pinned, pip_table.log_difference(pinned, older))
+    assert sorted(rebuilt) == sorted(pip_table.comparable_lines(older))
+    assert pip_table.apply_difference(pinned, ()) == pip_table.comparable_lines(pinned)
+
+
 def fake_wheel(folder: Path, version: str, requires_python: str = ">=3.7") -> Path:
     """A wheel laid out like pip's, enough for the image's files (not a pip that runs)."""
     path = folder / f"pip-{version}-py3-none-any.whl"

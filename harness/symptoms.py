@@ -1,0 +1,125 @@
+"""What a failed execution's log says, the section of the guide that explains it, and the scenarios that show it
+(data only).
+
+A reader pastes a log and is sent to a section; the rules that recognise it are
+derived from the committed logs of the scenarios listed in ``SHOWN_BY``
+(``harness.explain_rules``), so a new failure scenario needs only its line
+there. Where the logs of two causes can't be told apart, the section that
+lists both says so in ``also``, and the pasted log is sent there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Symptom:
+    id: str
+    page: str  # under docs/
+    anchor: str  # the section's id on that page
+    says: str  # what the log says, in one line (markdown)
+    cause: str  # the likeliest cause and what to do, in one line (markdown)
+    also: tuple[str, ...] = ()  # other symptoms whose logs this section explains too: logs that look the same
+
+    @property
+    def target(self) -> str:
+        return f"{self.page}#{self.anchor}"
+
+
+PAGE = "troubleshooting.md"
+TABLE = (PAGE, "symptoms")  # where the guide lists every symptom: a log nothing recognises is sent there
+
+SYMPTOMS = (  # in the order of the page: the failures readers hit most first
+    Symptom("public-packages-fail", PAGE, "public-packages-fail",
+            "`No matching distribution found for` a public package (`torch`), while private ones install.",
+            "The URL is a repository that doesn't serve PyPI: use a virtual repository that includes a PyPI remote."),
+    Symptom("unauthorized-401", PAGE, "unauthorized-401",
+            "`401 Error, Credentials not correct`, uv's `401 Unauthorized`, or curl's `HTTP 401`.",
+            "The token is wrong, expired or revoked: create a new one and update the variable."),
+    Symptom("no-credentials", PAGE, "no-credentials",
+            "`User for <host>:`, then `EOFError: EOF when reading a line`.",
+            "pip asks for a user name nobody can type: the URL has no user name and token (pips before 21.1 also "
+            "ask when the token is wrong).",
+            also=("unauthorized-401",)),
+    Symptom("no-matching-distribution", PAGE, "no-matching-distribution",
+            "Only `No matching distribution found`, nothing before it.",
+            "The index serves no such package to this URL and token: a repository without PyPI, a name it doesn't "
+            "have, or credentials this pip doesn't report as refused.",
+            also=("public-packages-fail", "package-not-found", "unauthorized-401", "no-credentials",
+                  "forbidden-403")),
+    Symptom("package-not-found", PAGE, "package-not-found",
+            "`from versions: none` for a package of your own.",
+            "The repository has no package by that name: check its spelling, and where it was published."),
+    Symptom("version-not-found", PAGE, "version-not-found",
+            "`(from versions: 1.2.2, 1.3.0)` without the version asked for.",
+            "That version isn't published in the repository: check the pin against the versions pip lists."),
+    Symptom("forbidden-403", PAGE, "forbidden-403",
+            "curl's `HTTP 403`, or uv's `403 Forbidden`.",
+            "The token works, but its user may not read the repository, or a policy blocks the package."),
+    Symptom("unreachable", PAGE, "unreachable",
+            "`Retrying (Retry(…)) after connection broken by`, or curl's `HTTP 000` after error 6, 7 or 28.",
+            "The execution can't reach the host: nothing listens there, a firewall drops the connection, or the "
+            "host name is mistyped."),
+    Symptom("certificates", PAGE, "certificates",
+            "`CERTIFICATE_VERIFY_FAILED`, or uv's `invalid peer certificate`.",
+            "The image doesn't trust the server's certificate (your company's own CA), or the certificate is for "
+            "another host name or has expired."),
+    Symptom("special-characters", PAGE, "special-characters",
+            "`Port could not be cast to integer value`, or curl's `URL using bad/illegal format`.",
+            "The user name or token holds `@ : / # ?` as they are: percent-encode them in the URL."),
+    Symptom("requirements-variable", PAGE, "requirements-variable",
+            "`The index url \"$…\" seems invalid`.",
+            "`requirements.txt` names the variable as `$VAR`, or it isn't set: pip expands only `${VAR}`, when set."),
+    Symptom("dry-run-option", PAGE, "dry-run-option",
+            "`no such option: --dry-run`.",
+            "The image's pip is older than 22.2, which added `pip install --dry-run`."),
+)
+BY_ID = {s.id: s for s in SYMPTOMS}
+
+# "<slug>::<scenario>" → the symptom its logs show, for every scenario that fails (under some execution model, or
+# under some pip of the matrix), and for those that succeed while their log shows a failure the step hides.
+# "<slug>::<scenario> <range>" (a range the scenario declares under pips:) → the symptom under those pips, where
+# it differs.
+SHOWN_BY = {
+    "check-index-url::host-unreachable": "unreachable",
+    "check-index-url::raw-at-sign": "special-characters",
+    "check-index-url::wrong-password": "unauthorized-401",
+    "connection-failures::connection-refused": "unreachable",
+    "connection-failures::firewalled": "unreachable",
+    "connection-failures::never-answers": "unreachable",
+    "connection-failures::mistyped-host": "unreachable",
+    "connection-failures::curl-firewalled": "unreachable",
+    "connection-failures::curl-never-answers": "unreachable",
+    "connection-failures::curl-mistyped-host": "unreachable",
+    "last-command-masks-failure::wrong-password": "unauthorized-401",
+    "last-command-masks-failure::wrong-password <22.2": "dry-run-option",
+    "missing-package::misspelled-name": "package-not-found",
+    "missing-package::unpublished-version": "version-not-found",
+    "mix-private-and-public::local-repository": "public-packages-fail",
+    "multiple-private-packages::local-repository": "public-packages-fail",
+    "multiple-private-repositories::secondary-wrong-token": "unauthorized-401",
+    "other-hosts::codeartifact-without-external-connection": "public-packages-fail",
+    "other-hosts::artifact-registry-standard-repository": "public-packages-fail",
+    "other-hosts::azure-artifacts-without-upstream": "public-packages-fail",
+    "requirements-variable::dollar-without-braces": "requirements-variable",
+    "requirements-variable::variable-unset": "requirements-variable",
+    "self-hosted-certificates::untrusted-company-ca": "certificates",
+    "self-hosted-certificates::system-store <24.2": "certificates",
+    "self-hosted-certificates::uv-untrusted-company-ca": "certificates",
+    "self-hosted-certificates::wrong-host-name": "certificates",
+    "self-hosted-certificates::expired-certificate": "certificates",
+    "special-characters::raw-slash": "special-characters",
+    "special-characters::raw-hash": "special-characters",
+    "special-characters::raw-question-mark": "special-characters",
+    "use-in-executions::local-repository": "public-packages-fail",
+    "use-in-executions::no-credentials": "no-credentials",
+    "uv::wrong-token": "unauthorized-401",
+    "verify-authentication-any-pip::wrong-password": "unauthorized-401",
+    "verify-authentication-any-pip::no-credentials": "no-credentials",
+    "verify-authentication::valid-credentials <22.2": "dry-run-option",
+    "verify-authentication::wrong-password": "unauthorized-401",
+    "verify-authentication::wrong-password <22.2": "dry-run-option",
+    "verify-authentication::no-credentials": "no-credentials",
+    "verify-authentication::no-credentials <22.2": "dry-run-option",
+}
