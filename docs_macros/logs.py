@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from harness import models, recipes
-from harness.logs import split_header
+from harness.logs import NOISE, is_telling, split_header
 
 from docs_macros.markdown import fence, indent
 from docs_macros.registry import BUILD, EXAMPLES, macro
@@ -27,10 +27,6 @@ _CHATTER = re.compile(
     r"Audited \d|Downloaded \d|Obtaining |\s+Preparing |\s+Building |\s+Created wheel|\s+Stored in|"
     r"Successfully built |\s*$)"
 )
-# Printed in every execution, whatever happens: never what a log is shown for. (uv's line names the
-# interpreter that stands in for the image's, which the full log's header names too.)
-NOISE = re.compile(r"^(WARNING: Running pip as the 'root' user|\[notice\] |Using Python \S+ environment at)")
-_LOUD = re.compile(r"^(ERROR|WARNING|curl: |error:|hint:|\s*× |[A-Za-z_.]+(Error|Exception): |HTTP [045]\d\d$|User for )")
 
 
 @dataclass(frozen=True)
@@ -48,16 +44,15 @@ def shown_log(slug: str, scenario: str, model: str | None = None, title: str | N
     if not plan.log_path.is_file():
         raise ValueError(f"{plan.log_path.relative_to(EXAMPLES.parent)} is missing: {recipe.refresh_command}")
     header, body = split_header(plan.log_path.read_text())
-    lines, folded = telling_lines(body.rstrip("\n").splitlines())
+    lines, folded = fold_chatter(body.rstrip("\n").splitlines())
     expected = [part for entry in plan.expect.log for part in entry.splitlines() if part.strip()]
-    loud = [n for n, line in enumerate(lines, 1)
-            if (_LOUD.match(line) and not NOISE.match(line)) or any(part in line for part in expected)]
+    loud = [n for n, line in enumerate(lines, 1) if is_telling(line) or any(part in line for part in expected)]
     label = title or "Execution log: " + scenario.replace("-", " ")
     tool = _tool(header, plan.script)
     return ShownLog(f"{label} · {tool}" if tool else label, lines, loud, folded, anchor(slug, scenario, model))
 
 
-def telling_lines(lines: list[str]) -> tuple[list[str], bool]:
+def fold_chatter(lines: list[str]) -> tuple[list[str], bool]:
     """``lines`` with chatter, noise and traceback frames folded into ``[… N lines]`` markers.
 
     A run of one chatter line stays (a marker would be as long); a noise line is always folded.

@@ -30,10 +30,11 @@ _TELLING = re.compile(
     r"|[A-Za-z_][\w.]*(?:Error|Exception)(?::|$)"
     r"|curl: \(\d+\)|HTTP \d{3}\b|[×╰]|User for \S+:|no such option:|Could not fetch URL )"
 )
-# Warnings that say nothing about the failure: pip's advice on root and on upgrading itself, and its self-check.
-_NOISE = re.compile(
+# Lines that say nothing about the failure: pip's advice on root and on upgrading itself, its self-check, and
+# uv's line naming the interpreter (the one that stands in for the image's).
+NOISE = re.compile(
     r"^(?:\[notice\] |WARNING: (?:Running pip as the 'root' user|You are using pip version"
-    r"|There was an error checking the latest version of pip))"
+    r"|There was an error checking the latest version of pip)|Using Python \S+ environment at)"
 )
 # pip's credential prompt ends without a newline, so whatever pip prints next shares its line.
 _PROMPT = re.compile(r"^(User for \S+:)\s*(.+)$")
@@ -113,9 +114,15 @@ def telling_lines(text: str) -> list[str]:
         while (prompt := _PROMPT.match(line)) is not None:
             telling.append(prompt[1])
             line = prompt[2]
-        if _TELLING.match(line) and not _NOISE.match(line):
+        if is_telling(line):
             telling.append(line)
     return telling
+
+
+def is_telling(line: str) -> bool:
+    """Whether a line, as printed, says what went wrong (the pages highlight it)."""
+    line = line.strip()
+    return bool(_TELLING.match(line)) and not NOISE.match(line)
 
 
 def split_header(text: str) -> tuple[str, str]:
