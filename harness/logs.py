@@ -23,6 +23,8 @@ _CURL_CONNECT = re.compile(r"to (?P<host>\S+) port (?P<port>\d+)")
 _DURATION = re.compile(r"(after \d+ ms|in \d+(\.\d+)?m?s$)")
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")  # Python's repr of an object: differs on every run
 _SERIAL = re.compile(r"'serialNumber': '[0-9A-F]+'")  # a certificate's, as older pips print it: new each session
+_TEMPORARY = re.compile(r"(/tmp/pip-[a-z-]+?-)[a-z0-9_]{8}\b")  # pip's temporary folders, as pip -vv names them
+_VARYING = ((_DURATION, "<duration>"), (_ADDRESS, " at 0x…"), (_SERIAL, "'serialNumber': '…'"), (_TEMPORARY, r"\1…"))
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,14 @@ def sandbox_paths(root: str, uv_dir: str) -> dict[str, str]:
 
 def stable_lines(text: str) -> list[str]:
     """The lines a committed log and a fresh run must share."""
-    return [
-        _SERIAL.sub("'serialNumber': '…'", _ADDRESS.sub(" at 0x…", _DURATION.sub("<duration>", line.rstrip())))
-        for line in text.splitlines() if not _VOLATILE.match(line)
-    ]
+    return [_steady(line.rstrip()) for line in text.splitlines() if not _VOLATILE.match(line)]
+
+
+def _steady(line: str) -> str:
+    """``line`` with what differs on every run (durations, object addresses, serials, temporary folders) blanked."""
+    for pattern, replacement in _VARYING:
+        line = pattern.sub(replacement, line)
+    return line
 
 
 def split_header(text: str) -> tuple[str, str]:
