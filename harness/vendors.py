@@ -53,6 +53,20 @@ REGISTRY = {
                    "the repository.",
                    "How to troubleshoot PyPI issues",
                    _JFROG + "how-to-troubleshoot-pypi-issues/how-to-troubleshoot-pypi-issues", emulated=True),
+        Documented("jfrog-403-no-permission", "JFrog",
+                   "A request by an authenticated user without permission on the resource is denied with 403 (404 if "
+                   "Hide Existence of Unauthorized Resources is on); an anonymous request gets 401.",
+                   "Hide Existence of Unauthorized Resources",
+                   _JFROG + "jfrog-platform-administration-documentation/hide-existence-of-unauthorized-resources",
+                   emulated=True),
+        Documented("jfrog-curation-403", "JFrog",
+                   "A download that Curation blocks by policy is answered 403 with 'Package <name>:<version> download "
+                   "was blocked by JFrog Packages Curation service due to the following policies violated {...}'; "
+                   "with Compliant Version Selection on, Curation may serve another version or hide the blocked one "
+                   "instead. No JFrog documentation page says so: JFrog's own CLI code does.",
+                   "jfrog-cli-security, commands/curation/curationaudit.go (JFrog's own CLI code, not documentation)",
+                   "https://github.com/jfrog/jfrog-cli-security/blob/914790499f11860a3c5b112b3df13969ee0d9e1d/"
+                   "commands/curation/curationaudit.go", emulated=True),
         Documented("jfrog-api-keys-deprecated", "JFrog",
                    "JFrog deprecated API keys; access tokens, and reference tokens that stand for them, replace "
                    "them, also as the password of Basic authentication.",
@@ -164,6 +178,12 @@ REGISTRY = {
         Documented("pypiserver-simple", "pypiserver",
                    "pypiserver serves its packages at /simple/ and can require a password from an htpasswd file.",
                    "pypiserver README", "https://github.com/pypiserver/pypiserver#readme", emulated=True),
+        Documented("pypiserver-fallback", "pypiserver",
+                   "By default pypiserver redirects a request for a project it doesn't have to "
+                   "https://pypi.org/simple/<project>/; --disable-fallback turns that off (404 instead), and "
+                   "--fallback-url sends it somewhere else.",
+                   "pypiserver README (pypi-server run --help)",
+                   "https://github.com/pypiserver/pypiserver/blob/v2.4.1/README.md", emulated=True),
         Documented("devpi-simple", "devpi",
                    "devpi serves each index at /<user>/<index>/+simple/.",
                    "devpi quickstart: running a PyPI mirror",
