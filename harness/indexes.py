@@ -105,11 +105,15 @@ def _wrong_credentials_401(inner):
     return app
 
 
-def _forbidden(start_response, message: str):
-    """A 403 with the body JFrog's own CLI parses (``{"errors": [{"status": 403, "message": ...}]}``)."""
+def _forbidden(environ, start_response, message: str):
+    """A 403 with the body JFrog's own CLI parses (``{"errors": [{"status": 403, "message": ...}]}``).
+
+    No body to a HEAD: cheroot sends what the app returns, and bytes after a HEAD's headers would be
+    read as the next answer on that connection.
+    """
     body = json.dumps({"errors": [{"status": 403, "message": message}]}).encode()
     start_response("403 Forbidden", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-    return [body]
+    return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
 def _without_read(inner, users: tuple[Credentials, ...]):
@@ -117,7 +121,7 @@ def _without_read(inner, users: tuple[Credentials, ...]):
 
     def app(environ, start_response):
         if _sent_by(environ, users):
-            return _forbidden(start_response, "Forbidden")
+            return _forbidden(environ, start_response, "Forbidden")
         return inner(environ, start_response)
 
     return app
@@ -136,7 +140,7 @@ def _curated(inner, blocked: frozenset[tuple[str, str]], readers: tuple[Credenti
         if (not readers or _sent_by(environ, readers)) and len(parts) == 2 and parts[0] == "packages" and parts[1].endswith(".whl"):
             name, version = parts[1].split("-")[:2]
             if (_normalized(name), version) in blocked:
-                return _forbidden(start_response, (
+                return _forbidden(environ, start_response, (
                     f"Package {_normalized(name)}:{version} download was blocked by JFrog Packages Curation service "
                     "due to the following policies violated {ml-approved-versions, Version not approved}."))
         return inner(environ, start_response)

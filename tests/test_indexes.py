@@ -110,6 +110,23 @@ def test_curation_blocks_the_download_of_a_blocked_version_not_its_listing(lab, 
     assert get(lab, f"{origin}{VIRTUAL}/packages/scikit_learn-1.3.2-py3-none-any.whl", creds)[0] == 200
 
 
+def test_a_403_to_head_has_no_body_so_the_next_answer_on_the_connection_is_intact(lab, world):
+    """uv sends HEAD, then GET, on one connection: a body after HEAD's headers would garble the GET's answer."""
+    host, creds = world.hosts["artifactory"], world.credentials["private"]
+    token = base64.b64encode(f"{creds.username}:{creds.password}".encode()).decode()
+    connection = http.client.HTTPSConnection("127.0.0.1", host.port, context=lab.ca.client_context(), timeout=5)
+    try:
+        for method in ("HEAD", "GET"):
+            connection.request(method, f"{CURATED}/packages/scikit_learn-1.3.2-py3-none-any.whl",
+                               headers={"Authorization": f"Basic {token}"})
+            response = connection.getresponse()
+            body = response.read()
+            assert response.status == 403, method
+        assert b"download was blocked by JFrog Packages Curation service" in body
+    finally:
+        connection.close()
+
+
 def test_virtual_repository_merges_private_and_public(lab, world):
     creds = world.credentials["private"]
     for project in ("my-private-package", "numpy"):
