@@ -64,6 +64,7 @@ def session_credentials() -> dict[str, Credentials]:
         "private": Credentials("valohai-ci", fake_jfrog_token()),
         "private-revoked": Credentials("valohai-ci", fake_jfrog_token()),
         "secondary": Credentials("ml-team-ci", fake_jfrog_token()),
+        "no-read": Credentials("data-team-ci", fake_jfrog_token()),  # valid, without Read on the repository
         "special": Credentials("jane.doe@acme.com", special_password()),
         **{f"special-{name}": Credentials("jane.doe@acme.com", special_password(chars))
            for name, chars in SPECIAL_CHARACTERS.items()},

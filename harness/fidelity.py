@@ -81,12 +81,24 @@ DEVIATIONS = (
         "hosts whose vendor doesn't document that answer (JFrog and Google do). The self-hosted Artifactory "
         "stand-ins (artifactory.acme.internal) answer wrong credentials with 403 too, since JFrog documents 401 for "
         "Artifactory Online; no scenario sends them wrong ones. A repository that merges several package sets lists "
-        "each file once; no two sets hold the same file.",
+        "each file once; no two sets hold the same file. The body of the 403 that Artifactory's stand-in gives a "
+        "user without Read permission, {\"errors\": [{\"status\": 403, \"message\": \"Forbidden\"}]}, is the "
+        "stand-in's own: JFrog documents the status only.",
         "The vendors' registry records only what a vendor documents; these answers are the stand-ins' own (on "
         "pypi.acme.internal, pypiserver's real ones, though its README doesn't list them), and no page presents "
         "them as a vendor's.",
         shows="pip warns only about a 401 and never prints the realm; a 403 and a 404 both end in No matching "
               "distribution found. curl's HTTP status shows the code.",
+    ),
+    Deviation(
+        "pypiserver's fallback",
+        "The stand-ins disable pypiserver's fallback except where a scenario says: a name a repository doesn't have "
+        "gets 404, not pypiserver's default redirect to https://pypi.org/simple/<name>/. The scenarios that name a "
+        "pypiserver with its default fallback (pypi.acme.internal) keep it, and the redirect reaches the stand-in "
+        "PyPI through the gateway below.",
+        "Every stand-in is pypiserver, and no other vendor documents that redirect; with it on, a stand-in for "
+        "Artifactory would send the names it lacks to PyPI.",
+        shows="Nothing: pip and uv follow the redirect without printing it.",
     ),
     Deviation(
         "gateway",

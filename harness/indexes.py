@@ -3,13 +3,18 @@
 One ``IndexHost`` stands in for one real host (``acme.jfrog.io``, ``pypi.org``):
 an HTTPS server (cheroot) on its own loopback port that mounts one pypiserver
 app per repository path. It speaks HTTPS only, with a certificate from the
-session's CA. Fallback to the real pypi.org is always disabled.
+session's CA. pypiserver's fallback (a redirect to https://pypi.org/simple/<name>/
+for a name it doesn't have) is disabled, except on a repository that follows
+pypiserver's default; the redirect then reaches the world's PyPI through the gateway.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import errno
 import functools
+import json
 import logging
 import queue
 import re
@@ -41,27 +46,27 @@ class ServedRepository:
     simple: str = "simple"  # the index's last path segment; devpi calls it +simple
     priority_roots: tuple[Path, ...] = ()  # a name found here is served from here alone
     answers_401: bool = False  # wrong credentials get 401 (jfrog-401-wrong-credentials), not pypiserver's 403
+    fallback: bool = False  # a name it doesn't have is redirected to pypi.org (pypiserver-fallback)
+    forbidden: tuple[Credentials, ...] = ()  # users who authenticate but lack Read: 403 (jfrog-403-no-permission)
+    blocked: tuple[tuple[str, str], ...] = ()  # (project, version) Curation blocks: 403 on download (jfrog-curation-403)
 
     def wsgi_app(self):
-        merged = self._pypiserver(self.roots)
-        if not self.priority_roots:
-            return merged
-        shadowing = self._pypiserver(self.priority_roots)
-        names = {_project_of(wheel) for root in self.priority_roots for wheel in root.glob("*.whl")}
-
-        def app(environ, start_response):
-            parts = environ.get("PATH_INFO", "").strip("/").split("/")
-            if len(parts) >= 2 and parts[0] == "simple" and _normalized(parts[1]) in names:
-                return shadowing(environ, start_response)
-            return merged(environ, start_response)
-
+        app = self._pypiserver(self.roots)
+        if self.priority_roots:
+            app = _shadowed(app, self._pypiserver(self.priority_roots), self.priority_roots)
+        if self.answers_401:
+            app = _wrong_credentials_401(app)
+        if self.blocked:
+            app = _curated(app, frozenset((_normalized(n), v) for n, v in self.blocked), self.readers)
+        if self.forbidden:
+            app = _without_read(app, self.forbidden)
         return app
 
     def _pypiserver(self, roots: tuple[Path, ...]):
         # "simple-dir": list the folder on each request; these folders never change. Not pypiserver.app():
         # it builds its default configuration first, whose "auto" backend starts a watchdog observer
         # (an inotify instance, 128 per user) that is never stopped.
-        options = {"roots": [str(r) for r in roots], "disable_fallback": True}
+        options = {"roots": [str(r) for r in roots], "disable_fallback": not self.fallback}
         if self.readers:
             options |= {"authenticate": ["list", "download"],
                         "auther": lambda user, password: any(c.accepts(user, password) for c in self.readers)}
@@ -69,6 +74,90 @@ class ServedRepository:
             options |= {"authenticate": [], "password_file": "."}
         config = _base_config().with_updates(**options)
         return pypiserver.setup_routes_from_config(pypiserver.app_from_config(config), config)
+
+
+def _shadowed(merged, shadowing, priority_roots: tuple[Path, ...]):
+    """A name the priority roots hold is served from them alone; every other name from the merged app."""
+    names = {_project_of(wheel) for root in priority_roots for wheel in root.glob("*.whl")}
+
+    def app(environ, start_response):
+        parts = environ.get("PATH_INFO", "").strip("/").split("/")
+        if len(parts) >= 2 and parts[0] == "simple" and _normalized(parts[1]) in names:
+            return shadowing(environ, start_response)
+        return merged(environ, start_response)
+
+    return app
+
+
+def _wrong_credentials_401(inner):
+    """pypiserver answers wrong credentials 403; JFrog documents 401 (jfrog-401-wrong-credentials)."""
+
+    def app(environ, start_response):
+        def respond(status: str, headers, exc_info=None):
+            if status.startswith("403"):
+                # RFC 9110 requires a challenge with every 401; the realm is pypiserver's own, Artifactory's
+                # isn't documented.
+                status, headers = "401 Unauthorized", [*headers, ("WWW-Authenticate", 'Basic realm="pypi"')]
+            return start_response(status, headers, exc_info)
+
+        return inner(environ, respond)
+
+    return app
+
+
+def _forbidden(environ, start_response, message: str):
+    """A 403 with the body JFrog's own CLI parses (``{"errors": [{"status": 403, "message": ...}]}``).
+
+    No body to a HEAD: cheroot sends what the app returns, and bytes after a HEAD's headers would be
+    read as the next answer on that connection.
+    """
+    body = json.dumps({"errors": [{"status": 403, "message": message}]}).encode()
+    start_response("403 Forbidden", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+
+def _without_read(inner, users: tuple[Credentials, ...]):
+    """Users who authenticate but hold no Read permission on the repository are denied: 403, as JFrog documents."""
+
+    def app(environ, start_response):
+        if _sent_by(environ, users):
+            return _forbidden(environ, start_response, "Forbidden")
+        return inner(environ, start_response)
+
+    return app
+
+
+def _curated(inner, blocked: frozenset[tuple[str, str]], readers: tuple[Credentials, ...]):
+    """Downloads of the versions a Curation policy blocks get 403 with Curation's message; listings are untouched.
+
+    Only a reader's request gets that far: any other is answered as without Curation. The message is
+    the one JFrog's own CLI parses (jfrog-curation-403); the policy and condition names are an
+    administrator's, made up here.
+    """
+
+    def app(environ, start_response):
+        parts = environ.get("PATH_INFO", "").strip("/").split("/")
+        if (not readers or _sent_by(environ, readers)) and len(parts) == 2 and parts[0] == "packages" and parts[1].endswith(".whl"):
+            name, version = parts[1].split("-")[:2]
+            if (_normalized(name), version) in blocked:
+                return _forbidden(environ, start_response, (
+                    f"Package {_normalized(name)}:{version} download was blocked by JFrog Packages Curation service "
+                    "due to the following policies violated {ml-approved-versions, Version not approved}."))
+        return inner(environ, start_response)
+
+    return app
+
+
+def _sent_by(environ, users: tuple[Credentials, ...]) -> bool:
+    """Whether the request's ``Authorization: Basic`` credentials are one of ``users``'."""
+    scheme, _, encoded = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    try:
+        user, sep, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return bool(sep) and any(c.accepts(user, password) for c in users)
 
 
 @functools.cache
@@ -110,6 +199,7 @@ class IndexHost:
         self.certificate = certificate  # (certificate chain, private key) files
         self.requested_port = port
         self.statuses: Counter[int] = Counter()
+        self.with_credentials = 0  # requests that carried an Authorization header: credentials a client sent here
         self._lock = threading.Lock()
         self._server: cheroot.wsgi.Server | None = None
         self._thread: threading.Thread | None = None
@@ -186,25 +276,21 @@ class IndexHost:
         return self._server is not None and self._thread is not None and self._thread.is_alive()
 
     def _dispatch(self, environ, start_response):
-        """Route to the repository mounted at the path; answer wrong credentials as JFrog documents, where it does.
+        """Route to the repository mounted at the path, counting the status each answer carries.
 
-        Everything else is pypiserver's own answer: 401 with ``Basic realm="pypi"`` without credentials,
-        403 to wrong ones, 404 for a name it doesn't have (``fidelity.DEVIATIONS`` lists what no vendor documents).
+        Every answer not documented by a vendor is pypiserver's own: 401 with ``Basic realm="pypi"`` without
+        credentials, 403 to wrong ones, 404 for a name it doesn't have (``fidelity.DEVIATIONS`` lists them).
         """
 
         path = environ.get("PATH_INFO", "")
+        if environ.get("HTTP_AUTHORIZATION"):
+            with self._lock:
+                self.with_credentials += 1
         for prefix, app in self._apps.items():
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
-                answers_401 = self.mounts[prefix].answers_401
 
                 def respond(status: str, headers, exc_info=None):
-                    code = int(status.split()[0])
-                    if code == 403 and answers_401:  # pypiserver says 403 to wrong credentials; JFrog documents 401
-                        code, status = 401, "401 Unauthorized"
-                        # RFC 9110 requires a challenge with every 401; the realm is pypiserver's own, Artifactory's
-                        # isn't documented.
-                        headers = [*headers, ("WWW-Authenticate", 'Basic realm="pypi"')]
-                    self._count(code)
+                    self._count(int(status.split()[0]))
                     return start_response(status, headers, exc_info)
 
                 environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix.rstrip("/")

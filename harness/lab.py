@@ -167,6 +167,8 @@ class Lab:
             ServedRepository(
                 repo.path, expand(repo.serves), tuple(self.credentials[r] for r in repo.readers), repo.simple,
                 priority_roots=expand(repo.priority), answers_401=repo.answers_401_to_wrong_credentials,
+                fallback=repo.fallback, forbidden=tuple(self.credentials[r] for r in repo.forbidden),
+                blocked=repo.blocked,
             )
             for repo in host.repositories
         ]

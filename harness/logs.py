@@ -28,7 +28,8 @@ _SERIAL = re.compile(r"'serialNumber': '[0-9A-F]+'")  # a certificate's, as olde
 _TELLING = re.compile(
     r"^(?:(?:ERROR|WARNING|error|warning|hint|cause|Caused by):"
     r"|[A-Za-z_][\w.]*(?:Error|Exception)(?::|$)"
-    r"|curl: \(\d+\)|HTTP \d{3}\b|[×╰]|User for \S+:|no such option:|Could not fetch URL )"
+    r"|curl: \(\d+\)|HTTP \d{3}\b|[×╰]|User for \S+:|no such option:|Could not fetch URL "
+    r"|option \S+: invalid choice:|\S+ is not a valid value for )"
 )
 # Lines that say nothing about the failure: pip's advice on root and on upgrading itself, its self-check, and
 # uv's line naming the interpreter (the one that stands in for the image's).
@@ -38,6 +39,8 @@ NOISE = re.compile(
 )
 # pip's credential prompt ends without a newline, so whatever pip prints next shares its line.
 _PROMPT = re.compile(r"^(User for \S+:)\s*(.+)$")
+_TEMPORARY = re.compile(r"(/tmp/pip-[a-z-]+?-)[a-z0-9_]{8}\b")  # pip's temporary folders, as pip -vv names them
+_VARYING = ((_DURATION, "<duration>"), (_ADDRESS, " at 0x…"), (_SERIAL, "'serialNumber': '…'"), (_TEMPORARY, r"\1…"))
 
 
 @dataclass(frozen=True)
@@ -97,10 +100,14 @@ def sandbox_paths(root: str, uv_dir: str) -> dict[str, str]:
 
 def stable_lines(text: str) -> list[str]:
     """The lines a committed log and a fresh run must share."""
-    return [
-        _SERIAL.sub("'serialNumber': '…'", _ADDRESS.sub(" at 0x…", _DURATION.sub("<duration>", line.rstrip())))
-        for line in text.splitlines() if not _VOLATILE.match(line)
-    ]
+    return [_steady(line.rstrip()) for line in text.splitlines() if not _VOLATILE.match(line)]
+
+
+def _steady(line: str) -> str:
+    """``line`` with what differs on every run (durations, object addresses, serials, temporary folders) blanked."""
+    for pattern, replacement in _VARYING:
+        line = pattern.sub(replacement, line)
+    return line
 
 
 def telling_lines(text: str) -> list[str]:

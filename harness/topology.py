@@ -33,6 +33,9 @@ class Repository:
     readers: tuple[str, ...] = ()  # credential labels (credentials.session_credentials); empty: anonymous
     follows: tuple[str, ...] = ()  # vendors.REGISTRY ids
     priority: tuple[str, ...] = ()  # sets whose names shadow the others' (Priority Resolution, forwarding)
+    fallback: bool = False  # a name it doesn't have is redirected to https://pypi.org/simple/<name>/
+    forbidden: tuple[str, ...] = ()  # credential labels of users who authenticate but lack Read: 403
+    blocked: tuple[tuple[str, str], ...] = ()  # (project, version) a Curation policy blocks: 403 on download
     # Each behaviour field above follows registry entries: tests/test_indexes.py ties them to ``follows``.
     simple: str = "simple"  # the index's last path segment; devpi calls it +simple
     description: str = ""
@@ -86,6 +89,7 @@ LOCAL = "/artifactory/api/pypi/pypi-local"
 VIRTUAL = "/artifactory/api/pypi/pypi-virtual"
 PRIORITY_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-priority"
 ALL_VIRTUAL = "/artifactory/api/pypi/ml-virtual"
+CURATED = "/artifactory/api/pypi/pypi-curated"
 SECONDARY = "/artifactory/api/pypi/ml-local"
 CODEARTIFACT = "/pypi/ml-packages"
 AZURE_PROJECT_FEED = "/acme/ml/_packaging/ml-packages/pypi"
@@ -101,8 +105,9 @@ _JFROG_ONLINE = (*_JFROG, "jfrog-401-wrong-credentials", "rfc9110-401-challenge"
 
 HOSTS = (
     Host("artifactory", "JFrog Artifactory", "https://acme.jfrog.io", (
-        Repository(LOCAL, ("private",), _ARTIFACTORY_READERS, _JFROG_ONLINE,
-                   description="a local repository: your packages only"),
+        Repository(LOCAL, ("private",), _ARTIFACTORY_READERS, (*_JFROG_ONLINE, "jfrog-403-no-permission"),
+                   forbidden=("no-read",),
+                   description="a local repository: your packages only; one more user has no Read permission on it"),
         Repository(VIRTUAL, ("private", PUBLIC), _ARTIFACTORY_READERS,
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata"),
                    description="a virtual repository: the local one and a remote that proxies PyPI"),
@@ -113,6 +118,10 @@ HOSTS = (
         Repository(ALL_VIRTUAL, ("private", "secondary", PUBLIC), _ARTIFACTORY_READERS,
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata"),
                    description="a virtual repository over both teams' local repositories and the PyPI remote"),
+        Repository(CURATED, ("private", PUBLIC), _ARTIFACTORY_READERS,
+                   (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-curation-403"),
+                   blocked=(("scikit-learn", "1.3.2"),),
+                   description="a virtual repository whose PyPI remote is curated: a policy blocks scikit-learn 1.3.2"),
     )),
     Host("secondary", "JFrog Artifactory (another team's)", "https://acme-ml.jfrog.io", (
         Repository(SECONDARY, ("secondary",), ("secondary",), _JFROG_ONLINE,
@@ -146,6 +155,17 @@ HOSTS = (
     )),
     Host("pypiserver", "pypiserver", "https://pypi.acme.internal", (
         Repository("", ("private",), ("pypiserver",), ("pypiserver-simple",)),
+    )),
+    # pypiserver's default: a name it doesn't have is redirected to pypi.org. Two servers under one name: one holds
+    # the private packages, the other only another team's, so my-private-package is a name it doesn't have.
+    Host("pypiserver-fallback", "pypiserver with its default fallback to pypi.org", "https://pypi.acme.internal", (
+        Repository("", ("private",), ("pypiserver",), ("pypiserver-simple", "pypiserver-fallback"), fallback=True,
+                   description="the private packages; other names are redirected to pypi.org"),
+    )),
+    Host("pypiserver-fallback-other", "a pypiserver with its default fallback, without my-private-package",
+         "https://pypi.acme.internal", (
+        Repository("", ("secondary",), ("pypiserver",), ("pypiserver-simple", "pypiserver-fallback"), fallback=True,
+                   description="another team's package only; other names are redirected to pypi.org"),
     )),
     Host("devpi", "devpi", "https://devpi.acme.internal", (
         Repository("/acme/prod", ("private",), ("devpi",), ("devpi-simple",), simple="+simple"),
@@ -222,6 +242,14 @@ ROLES = {
              "artifactory", PRIORITY_VIRTUAL, "private"),
         Role("virtual-both-teams", "a virtual repository over both teams' local repositories and PyPI",
              "artifactory", ALL_VIRTUAL, "private"),
+        Role("private-no-read", "the private repository's URL with a valid token whose user lacks Read permission on it",
+             "artifactory", LOCAL, "no-read"),
+        Role("virtual-curated", "a virtual repository's URL whose PyPI remote is curated: a policy blocks "
+             "scikit-learn 1.3.2", "artifactory", CURATED, "private"),
+        Role("pypiserver-with-fallback", "a pypiserver's URL, with its default fallback to pypi.org, and its "
+             "htpasswd user", "pypiserver-fallback", "", "pypiserver"),
+        Role("pypiserver-with-fallback-without-the-name", "the URL of a pypiserver with its default fallback that "
+             "doesn't hold my-private-package", "pypiserver-fallback-other", "", "pypiserver"),
         Role("azure-artifacts-organization-feed", "the organization-scoped Azure Artifacts feed's URL, with a token",
              "azure-artifacts", AZURE_ORGANIZATION_FEED, "azure-artifacts"),
         Role("virtual-as-uv-index", "acme=<the virtual repository's URL without credentials>, as UV_INDEX takes it",

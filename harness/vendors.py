@@ -53,6 +53,20 @@ REGISTRY = {
                    "the repository.",
                    "How to troubleshoot PyPI issues",
                    _JFROG + "how-to-troubleshoot-pypi-issues/how-to-troubleshoot-pypi-issues", emulated=True),
+        Documented("jfrog-403-no-permission", "JFrog",
+                   "A request by an authenticated user without permission on the resource is denied with 403 (404 if "
+                   "Hide Existence of Unauthorized Resources is on); an anonymous request gets 401.",
+                   "Hide Existence of Unauthorized Resources",
+                   _JFROG + "jfrog-platform-administration-documentation/hide-existence-of-unauthorized-resources",
+                   emulated=True),
+        Documented("jfrog-curation-403", "JFrog",
+                   "A download that Curation blocks by policy is answered 403 with 'Package <name>:<version> download "
+                   "was blocked by JFrog Packages Curation service due to the following policies violated {...}'; "
+                   "with Compliant Version Selection on, Curation may serve another version or hide the blocked one "
+                   "instead. No JFrog documentation page says so: JFrog's own CLI code does.",
+                   "jfrog-cli-security, commands/curation/curationaudit.go (JFrog's own CLI code, not documentation)",
+                   "https://github.com/jfrog/jfrog-cli-security/blob/914790499f11860a3c5b112b3df13969ee0d9e1d/"
+                   "commands/curation/curationaudit.go", emulated=True),
         Documented("jfrog-api-keys-deprecated", "JFrog",
                    "Artifactory 7.98 disabled creating API keys, and JFrog announced the end of their use for the "
                    "end of 2024; identity tokens replace them.",
@@ -173,6 +187,12 @@ REGISTRY = {
         Documented("pypiserver-simple", "pypiserver",
                    "pypiserver serves its packages at /simple/ and can require a password from an htpasswd file.",
                    "pypiserver README", "https://github.com/pypiserver/pypiserver#readme", emulated=True),
+        Documented("pypiserver-fallback", "pypiserver",
+                   "By default pypiserver redirects a request for a project it doesn't have to "
+                   "https://pypi.org/simple/<project>/; --disable-fallback turns that off (404 instead), and "
+                   "--fallback-url sends it somewhere else.",
+                   "pypiserver README (pypi-server run --help)",
+                   "https://github.com/pypiserver/pypiserver/blob/v2.4.1/README.md", emulated=True),
         Documented("devpi-simple", "devpi",
                    "devpi serves each index at /<user>/<index>/+simple/.",
                    "devpi quickstart: running a PyPI mirror",
@@ -199,9 +219,14 @@ REGISTRY = {
                    "certifi's bundle, on Python 3.10 or later; older pips use certifi's bundle alone.",
                    "pip's changelog (NEWS.rst), 24.2: system certificates on Python 3.10+",
                    "https://github.com/pypa/pip/blob/26.3/NEWS.rst"),
+        Documented("pip-truststore-opt-in", "pip",
+                   "pip 22.2 added opt-in system certificates, --use-feature=truststore, on Python 3.10 and later; "
+                   "until pip 23.3, which vendors it, the truststore package had to be installed as well.",
+                   "pip's changelog (NEWS.rst), 22.2 and 23.3", "https://pip.pypa.io/en/stable/news/"),
         Documented("pip-cert-option", "pip",
                    "--cert, or the PIP_CERT environment variable, names the certificate bundle pip checks HTTPS "
-                   "certificates against.",
+                   "certificates against; the REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE environment variables can "
+                   "name it too.",
                    "HTTPS Certificates", "https://pip.pypa.io/en/stable/topics/https-certificates/"),
         Documented("pip-trusted-host", "pip",
                    "--trusted-host marks a host, or host:port, as trusted even though it does not have valid or any "
@@ -241,9 +266,15 @@ REGISTRY = {
                    "build-docker.yml (astral-sh/uv)",
                    "https://github.com/astral-sh/uv/blob/72c90e48/.github/workflows/build-docker.yml"),
         Documented("uv-tls", "uv",
-                   "uv trusts its built-in roots by default; --system-certs (UV_SYSTEM_CERTS, formerly --native-tls) "
-                   "uses the system store, and SSL_CERT_FILE replaces the roots with a bundle.",
+                   "uv trusts its built-in roots by default; --system-certs (UV_SYSTEM_CERTS) uses the system store; "
+                   "SSL_CERT_FILE (a PEM bundle) or SSL_CERT_DIR replaces the roots entirely, with no "
+                   "UV_SYSTEM_CERTS needed.",
                    "TLS certificates", "https://docs.astral.sh/uv/concepts/authentication/certificates/"),
+        Documented("uv-native-tls-deprecated", "uv",
+                   "uv 0.11.0 deprecated --native-tls in favour of --system-certs (UV_SYSTEM_CERTS, new in 0.11.0); "
+                   "UV_NATIVE_TLS has been documented as deprecated since 0.11.9.",
+                   "uv changelog 0.11.x: 0.11.0 breaking changes; 0.11.9 documentation",
+                   "https://github.com/astral-sh/uv/blob/main/changelogs/0.11.x.md"),
         # Valohai
         Documented("valohai-private-pypi", "Valohai",
                    "Valohai's own guide copies the index URL from Artifactory's Set Up Client/CI Tool, stores it "

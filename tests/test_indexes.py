@@ -11,14 +11,21 @@ from pathlib import Path
 import pytest
 
 from harness import catalogue, topology, vendors
-from harness.topology import LOCAL, PRIORITY_VIRTUAL, ROLES, VIRTUAL
+from harness.topology import CURATED, LOCAL, PRIORITY_VIRTUAL, ROLES, VIRTUAL
 from harness.wheels import build_wheel, sha256
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer to look at: following pypiserver's fallback would leave 127.0.0.1 for pypi.org."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def get(lab, url: str, credentials=None):
-    """A request to a stand-in, trusting the session CA, never through a proxy."""
+    """A request to a stand-in, trusting the session CA, never through a proxy, never following a redirect."""
     opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=lab.ca.client_context())
+        urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=lab.ca.client_context()), _NoRedirects()
     )
     request = urllib.request.Request(url)
     if credentials:
@@ -26,9 +33,9 @@ def get(lab, url: str, credentials=None):
         request.add_header("Authorization", f"Basic {token}")
     try:
         with opener.open(request, timeout=5) as response:
-            return response.status, response.read().decode(), response.headers
+            return response.status, response.read().decode(errors="replace"), response.headers
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), error.headers
+        return error.code, error.read().decode(errors="replace"), error.headers
 
 
 @pytest.fixture
@@ -48,6 +55,76 @@ def test_private_repository_answers_401_to_wrong_and_missing_credentials(lab, wo
 def test_unknown_project_is_404_and_never_redirected_to_pypi_org(lab, world):
     status, _, headers = get(lab, f"{world.hosts['pypi'].origin}/simple/requests/")
     assert status == 404 and headers["Location"] is None
+
+
+def test_pypiserver_with_its_fallback_redirects_only_names_it_lacks_to_pypi_org(lab, world):
+    """pypiserver's default (pypiserver-fallback), after authentication: a name it holds is served, others redirected."""
+    origin, creds = world.hosts["pypiserver-fallback"].origin, world.credentials["pypiserver"]
+    status, _, headers = get(lab, f"{origin}/simple/scikit-learn/", creds)
+    assert status == 303 and headers["Location"] == "https://pypi.org/simple/scikit-learn/"
+    status, body, _ = get(lab, f"{origin}/simple/my-private-package/", creds)
+    assert status == 200 and "my_private_package-1.0.0" in body
+    assert get(lab, f"{origin}/simple/scikit-learn/")[0] == 401, "the redirect comes only after authentication"
+    other = world.hosts["pypiserver-fallback-other"].origin
+    status, _, headers = get(lab, f"{other}/simple/my-private-package/", creds)
+    assert status == 303 and headers["Location"] == "https://pypi.org/simple/my-private-package/"
+
+
+@pytest.mark.parametrize("scenario", ["pypiserver-falls-back-to-pypi", "pypiserver-fallback-hands-a-missing-name-to-pypi"])
+def test_pip_follows_the_fallback_to_pypi_org_without_the_index_credentials(lab, scenario):
+    """Across the redirect to another origin, pip drops the URL's credentials: pypi.org's stand-in never gets them."""
+    from harness import recipes, runner
+    from tests.conftest import EXAMPLES
+
+    plan = recipes.load(EXAMPLES / "other-hosts").plan(scenario)
+    world = lab.world(plan.scenario.squatter_on_pypi)
+    pypi, index = world.hosts["pypi"], world.hosts[ROLES[plan.scenario.variables["PIP_INDEX_URL"]].host]
+    statuses, sent, sent_to_index = sum(pypi.statuses.values()), pypi.with_credentials, index.with_credentials
+    run = runner.run(lab, plan)
+    assert run.completed.outcome == "success", run.report()
+    assert index.with_credentials > sent_to_index, "the counter saw no credentials even where pip sends them"
+    assert sum(pypi.statuses.values()) > statuses, "nothing reached pypi.org's stand-in"
+    assert pypi.with_credentials == sent, "pip sent credentials to pypi.org"
+
+
+def test_a_user_without_read_permission_gets_403_everywhere_in_the_repository(lab, world):
+    """jfrog-403-no-permission: the token is valid, its user lacks Read; a reader still gets in, a wrong token 401."""
+    origin = world.hosts["artifactory"].origin
+    for path in ("/simple/", "/simple/my-private-package/", "/packages/my_private_package-1.0.0-py3-none-any.whl"):
+        status, body, _ = get(lab, f"{origin}{LOCAL}{path}", world.credentials["no-read"])
+        assert status == 403 and '"status": 403' in body, path
+    assert get(lab, f"{origin}{LOCAL}/simple/my-private-package/", world.credentials["private"])[0] == 200
+    assert get(lab, f"{origin}{LOCAL}/simple/my-private-package/", world.credentials["private-revoked"])[0] == 401
+
+
+def test_curation_blocks_the_download_of_a_blocked_version_not_its_listing(lab, world):
+    """jfrog-curation-403: the index still lists 1.3.2; its file is refused with Curation's message, 1.3.0's isn't."""
+    origin, creds = world.hosts["artifactory"].origin, world.credentials["private"]
+    status, body, _ = get(lab, f"{origin}{CURATED}/simple/scikit-learn/", creds)
+    assert status == 200 and "scikit_learn-1.3.2-py3-none-any.whl" in body
+    status, body, _ = get(lab, f"{origin}{CURATED}/packages/scikit_learn-1.3.2-py3-none-any.whl", creds)
+    assert status == 403 and "Package scikit-learn:1.3.2 download was blocked by JFrog Packages Curation service" in body
+    assert get(lab, f"{origin}{CURATED}/packages/scikit_learn-1.3.0-py3-none-any.whl", creds)[0] == 200
+    assert get(lab, f"{origin}{CURATED}/packages/scikit_learn-1.3.2-py3-none-any.whl")[0] == 401, \
+        "an anonymous request is refused before Curation sees it"
+    assert get(lab, f"{origin}{VIRTUAL}/packages/scikit_learn-1.3.2-py3-none-any.whl", creds)[0] == 200
+
+
+def test_a_403_to_head_has_no_body_so_the_next_answer_on_the_connection_is_intact(lab, world):
+    """uv sends HEAD, then GET, on one connection: a body after HEAD's headers would garble the GET's answer."""
+    host, creds = world.hosts["artifactory"], world.credentials["private"]
+    token = base64.b64encode(f"{creds.username}:{creds.password}".encode()).decode()
+    connection = http.client.HTTPSConnection("127.0.0.1", host.port, context=lab.ca.client_context(), timeout=5)
+    try:
+        for method in ("HEAD", "GET"):
+            connection.request(method, f"{CURATED}/packages/scikit_learn-1.3.2-py3-none-any.whl",
+                               headers={"Authorization": f"Basic {token}"})
+            response = connection.getresponse()
+            body = response.read()
+            assert response.status == 403, method
+        assert b"download was blocked by JFrog Packages Curation service" in body
+    finally:
+        connection.close()
 
 
 def test_virtual_repository_merges_private_and_public(lab, world):
@@ -78,7 +155,9 @@ def test_every_stand_in_refuses_plain_http(lab):
 
 
 # Roles that reach every stand-in host an execution can reach by name, with credentials it accepts.
-_TRUSTED_ROLES = {"artifactory": "private", **{name: name for name in topology.VENDOR_HOSTS}, "secondary": "secondary"}
+_TRUSTED_ROLES = {"artifactory": "private", **{name: name for name in topology.VENDOR_HOSTS}, "secondary": "secondary",
+                  "pypiserver-fallback": "pypiserver-with-fallback",
+                  "pypiserver-fallback-other": "pypiserver-with-fallback-without-the-name"}
 # Stand-ins whose certificate no image trusts: the TLS handshake itself fails.
 _UNTRUSTED_ROLES = {"company-artifactory": "company-ca-virtual", "wrong-name-artifactory": "wrong-name-certificate",
                     "expired-artifactory": "expired-certificate"}
@@ -190,12 +269,18 @@ _BEHAVIOUR_FIELDS = {
     "merges": lambda r: len(r.serves) > 1,  # several package sets behind one URL
     "answers 401 to wrong credentials": lambda r: r.answers_401_to_wrong_credentials,
     "another simple path": lambda r: r.simple != "simple",
+    "redirects names it lacks to pypi.org": lambda r: r.fallback,
+    "403 to users without Read": lambda r: bool(r.forbidden),
+    "403 to downloads Curation blocks": lambda r: bool(r.blocked),
 }
 _SOURCES = {
     "priority": {"jfrog-priority-resolution", "gitlab-pypi-forwarding"},
     "merges": {"jfrog-virtual-merges-metadata", "nexus-pypi-group", "gitlab-pypi-forwarding"},
     "answers 401 to wrong credentials": {"jfrog-401-wrong-credentials"},
     "another simple path": {"devpi-simple"},
+    "redirects names it lacks to pypi.org": {"pypiserver-fallback"},
+    "403 to users without Read": {"jfrog-403-no-permission"},
+    "403 to downloads Curation blocks": {"jfrog-curation-403"},
 }
 
 

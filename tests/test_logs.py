@@ -56,6 +56,12 @@ def test_stable_lines_ignore_what_varies_between_runs_and_pip_versions():
     assert stable_lines(fresh) == stable_lines(committed) == ["Collecting x", "Resolved 1 package <duration>", "Done"]
 
 
+def test_stable_lines_ignore_the_temporary_folders_pip_vv_names():
+    printed = "Created temporary directory: /tmp/pip-ephem-wheel-cache-%s"
+    assert stable_lines(printed % "qebme_s9") == stable_lines(printed % "2ehy92l7") == [
+        "Created temporary directory: /tmp/pip-ephem-wheel-cache-…"]
+
+
 def test_stable_lines_ignore_a_session_certificates_serial_number():
     printed = "WARNING: Certificate did not match expected hostname: a. Certificate: {'serialNumber': '%s', 'version': 3}"
     assert stable_lines(printed % "041FCDAF") == stable_lines(printed % "197BFA57") == [
