@@ -9,8 +9,8 @@ every recipe appears somewhere.
 from __future__ import annotations
 
 import contextlib
-import io
 import html
+import io
 import json
 import os
 import re
@@ -21,10 +21,12 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # mkdocs-macros loads this file by path; the harness sits beside it
     sys.path.insert(0, str(ROOT))
 
-from harness import fidelity, images, models, pip_table, pip_versions, preflight, recipes, topology, vendors
-from harness.lint import RULES
+import preflight.cli
+from harness import fidelity, images, pip_table, pip_versions, recipes, topology, vendors
 from harness.logs import REWRITES, split_header
 from harness.topology import ROLES
+from preflight import models
+from preflight.rules import RULES
 
 EXAMPLES = ROOT / "examples"
 PIP_PAGE = "pip-versions.md"  # the full pip matrix
@@ -197,7 +199,7 @@ def render_preflight(folder: str, *args: str) -> str:
     if not (path / "valohai.yaml").is_file():
         raise ValueError(f"{folder} has no valohai.yaml")
     with contextlib.chdir(path), contextlib.redirect_stdout(io.StringIO()) as out:
-        status = preflight.main(list(args))
+        status = preflight.cli.main(list(args))
     command = " ".join(["valohai-preflight", *args])
     output = [f'```text title="$ {command}  (exit status {status})"', *out.getvalue().rstrip("\n").splitlines(), "```"]
     return code_block(path / "valohai.yaml", "valohai.yaml") + "\n\n" + "\n".join(output)

@@ -8,11 +8,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import catalogue, fetch, models, pip_matrix_cli, preflight, recipes, runner
-from harness.errors import IndexHostError, RecipeError, shown_path
+import preflight.cli
+from harness import catalogue, fetch, pip_matrix_cli, recipes, runner
 from harness.execution import ExecutionError
+from harness.indexes import IndexHostError
 from harness.topology import ROLES
 from harness.wheels import build_wheel, sha256
+from preflight import models
+from preflight.errors import RecipeError, shown_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     pip_matrix_cli.add_commands(commands)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["lint"]:  # the preflight has its own options
-        return preflight.main(argv[1:], prog="python -m harness lint")
+        return preflight.cli.main(argv[1:], prog="python -m harness lint")
     args = parser.parse_args(argv)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` cleans up

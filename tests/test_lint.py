@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import shown_path
-from harness.lint import RULES, STRICT, lint_file
-from harness.lint.secretnames import not_a_secret, secret_word
+from preflight.errors import shown_path
+from preflight.lint import STRICT, lint_file
+from preflight.rules import RULES
+from preflight.secretnames import not_a_secret, secret_word
 
 FIXTURES = sorted((Path(__file__).parent / "lint").iterdir())
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 import macros
-from harness import cli, preflight
-from harness.errors import shown_path
-from harness.lint import Options, lint_file
+from harness import cli
+from preflight import cli as preflight
+from preflight.errors import shown_path
+from preflight.lint import Options, lint_file
 
 HERE = Path(__file__).parent / "preflight"
 PATTERNS = sorted(p for p in (HERE / "patterns").iterdir() if p.is_dir())

@@ -8,8 +8,9 @@ import shutil
 import pytest
 
 import macros
-from harness import fidelity, images, models, recipes, vendors
+from harness import fidelity, images, recipes, vendors
 from harness.logs import REWRITES
+from preflight import models
 from tests.conftest import EXAMPLES, ROOT, build_site
 
 DOCS = ROOT / "docs"

@@ -44,7 +44,3 @@ class RecipeError(Exception):
     @classmethod
     def at(cls, path: Path, line: int | None, message: str) -> RecipeError:
         return cls([Problem(path, line, message)])
-
-
-class IndexHostError(RuntimeError):
-    """An index host could not start or stopped answering."""

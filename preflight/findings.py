@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.errors import shown_path, without_credentials
-from harness.lint.rules import Severity
+from preflight.errors import shown_path, without_credentials
+from preflight.rules import Severity
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 valohai-yaml's schema messages say what is wrong (a missing key, an unexpected
 one, a wrong type) but not what to write. The fix comes, in this order, from the
-hint ``harness.valohai`` has for a mistake the guide knows, from the schema error
+hint ``preflight.valohai`` has for a mistake the guide knows, from the schema error
 itself (validated again, only for a file that has schema errors, to learn the keys
 an object takes and which alternative of an ``anyOf`` was meant), or from the
 names the file declares for a message about a step, node or task that doesn't
@@ -18,8 +18,8 @@ from collections.abc import Callable
 from jsonschema.exceptions import ValidationError
 from valohai_yaml.validation import get_validator
 
-from harness import valohai
-from harness.yamlsource import YamlSource
+from preflight import valohai
+from preflight.yamlsource import YamlSource
 
 GENERIC = "correct it as Valohai's valohai.yaml reference says"
 

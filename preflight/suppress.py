@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from harness.lint.findings import Finding
+from preflight.findings import Finding
 
 _IGNORE = re.compile(r"#\s*preflight:\s*ignore\[(?P<rules>[^\]]*)\]")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from harness.errors import RecipeError
+from preflight.errors import RecipeError
 
 
 class _StrictLoader(yaml.SafeLoader):

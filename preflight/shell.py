@@ -17,10 +17,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from harness.lint.findings import Finding
-from harness.lint.items import unclosed_quote
-from harness.lint.rules import Severity
-from harness.lint.step import StepContext
+from preflight.findings import Finding
+from preflight.items import unclosed_quote
+from preflight.rules import Severity
+from preflight.step import StepContext
 
 LEVELS = ("error", "warning", "info", "style")  # shellcheck's own, most severe first
 _DROPPED = {2154}

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from harness.lint.findings import Finding
-from harness.lint.shellwords import without_single_quotes
-from harness.lint.step import StepContext
+from preflight.findings import Finding
+from preflight.shellwords import without_single_quotes
+from preflight.step import StepContext
 
 # Variables every image or Valohai itself provides.
 _PROVIDED = {"HOME", "PATH", "PWD", "OLDPWD", "USER", "SHELL", "TMPDIR", "HOSTNAME", "LANG", "IFS", "RANDOM", "LINENO"}

@@ -1,13 +1,6 @@
-"""The lint of valohai.yaml: what the schema can't see, what fails on the platform, and what leaks secrets.
+"""lint_file: every finding in one valohai.yaml, as ``Options`` asks for them.
 
-valohai-yaml checks the file's shape; the rules here check its meaning for
-private indexes. One module per concern: ``document`` reads any file without a
-traceback (``messages`` gives valohai-yaml's messages their fixes), ``step`` is a
-step as every rule sees it, ``coderepository`` the user's code beside the file,
-``secretnames`` which variables hold a secret; ``variables``, ``secrets``, ``pip``,
-``placeholders``, ``items`` and ``shell`` hold the rules (``rules`` lists them
-with their severities), ``suppress`` the inline ignores, ``report`` the output formats. The guide's
-recipes are linted with ``STRICT``; ``harness.preflight`` is the command users run.
+The guide's recipes are linted with ``STRICT``; ``preflight.cli`` is the command users run.
 """
 
 from __future__ import annotations
@@ -15,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.lint import document, items, pip, placeholders, secrets, shell, variables
-from harness.lint.coderepository import CodeRepository
-from harness.lint.findings import Finding
-from harness.lint.rules import RULES, Severity
-from harness.lint.shell import ShellcheckMissing
-from harness.lint.step import StepContext
-from harness.lint.suppress import unsuppressed
+from preflight import document, items, pip, placeholders, secrets, shell, variables
+from preflight.coderepository import CodeRepository
+from preflight.findings import Finding
+from preflight.rules import RULES, Severity
+from preflight.shell import ShellcheckMissing
+from preflight.step import StepContext
+from preflight.suppress import unsuppressed
 
 __all__ = ["RULES", "STRICT", "Finding", "Options", "Severity", "ShellcheckMissing", "lint_file"]
 

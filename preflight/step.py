@@ -12,12 +12,12 @@ from valohai_yaml.objs import Step
 from valohai_yaml.objs.environment_variable import EnvironmentVariable
 from valohai_yaml.utils import listify
 
-from harness.lint.coderepository import CodeRepository
-from harness.lint.findings import Finding
-from harness.lint.rules import RULES, Severity
-from harness.lint.secretnames import holds_secret
-from harness.valohai import Places
-from harness.yamlsource import YamlSource
+from preflight.coderepository import CodeRepository
+from preflight.findings import Finding
+from preflight.rules import RULES, Severity
+from preflight.secretnames import holds_secret
+from preflight.valohai import Places
+from preflight.yamlsource import YamlSource
 
 
 @dataclass

@@ -5,8 +5,8 @@
 
 Exit status: 0 when nothing at or above --fail-on (default: error) is found,
 1 when something is, 2 when the command itself can't run (a missing file, an
-unknown rule). Installed as a console script and as a pre-commit hook; in this
-repository also ``python -m harness lint``.
+unknown rule). Installed as a console script and as a pre-commit hook; in the
+guide's own repository also ``python -m harness lint``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import difflib
 import sys
 from pathlib import Path
 
-from harness.lint import RULES, STRICT, Options, Severity, ShellcheckMissing, lint_file
-from harness.lint.report import FORMATS, render
-from harness.lint.shell import LEVELS
+from preflight.lint import STRICT, Options, lint_file
+from preflight.report import FORMATS, render
+from preflight.rules import RULES, Severity
+from preflight.shell import LEVELS, ShellcheckMissing
 
 _NAMES = ("valohai.yaml", "valohai.yml")
 _SEVERITIES = [str(s) for s in sorted(Severity, reverse=True)]
@@ -97,6 +98,3 @@ def _rules(values: list[str]) -> frozenset[str]:
                          + "; --help lists the rules")
     return names
 
-
-if __name__ == "__main__":
-    sys.exit(main())

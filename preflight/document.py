@@ -1,6 +1,6 @@
 """Anyone's valohai.yaml as the lint reads it: whatever stops Valohai reading it is a finding, never a traceback.
 
-Unlike the guide's recipes (``harness.valohai.load``), a user's file is linted
+Unlike the guide's recipes (``preflight.valohai.load``), a user's file is linted
 as far as it can be: valohai-yaml's warnings don't stop it, and a step that
 parses is linted even when a pipeline beside it doesn't.
 """
@@ -13,12 +13,11 @@ from pathlib import Path
 
 from valohai_yaml.objs import Step
 
-from harness import valohai
-from harness.errors import RecipeError
-from harness.lint import messages
-from harness.lint.findings import Finding
-from harness.lint.rules import Severity
-from harness.yamlsource import YamlSource
+from preflight import messages, valohai
+from preflight.errors import RecipeError
+from preflight.findings import Finding
+from preflight.rules import Severity
+from preflight.yamlsource import YamlSource
 
 _KIND = {dict: "a mapping", str: "text", int: "a number", float: "a number", bool: "a boolean"}
 _ITEMS = "a list of - step:, - pipeline:, - endpoint: or - task: items"
@@ -77,7 +76,7 @@ def load(path: Path) -> Document:
 
 def _valohai_yaml(path: Path, message: valohai.Message, fix: str) -> Finding:
     severity = Severity.named(message.kind)
-    text = message.text.partition(" — ")[0]  # the hint, where harness.valohai has one, is in the fix
+    text = message.text.partition(" — ")[0]  # the hint, where preflight.valohai has one, is in the fix
     if (then := _THEN.search(text)) and set(re.findall(r"'([^']+)'", then["values"])) <= _DOCUMENTED_THENS:
         severity, text = Severity.INFO, text + " (Valohai documents it; valohai-yaml 0.61 doesn't list it)"
         fix = "nothing to fix: Valohai runs it"

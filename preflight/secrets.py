@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from harness.lint.findings import Finding
-from harness.lint.secretnames import USERINFO
-from harness.lint.shellwords import without_single_quotes
-from harness.lint.step import StepContext
-from harness.lint.variables import REFERENCE
+from preflight.findings import Finding
+from preflight.secretnames import USERINFO
+from preflight.shellwords import without_single_quotes
+from preflight.step import StepContext
+from preflight.variables import REFERENCE
 
 # Defaults that stand for a value rather than being one: the whole value, or a marker in it (sk-REPLACE-ME).
 _PLACEHOLDER = re.compile(r"^(|\$\{?\w+\}?|x+|\*+|\.+|secret|token|password|none|null|todo|dummy)$"  # the whole value

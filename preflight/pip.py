@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from harness.lint.findings import Finding
-from harness.lint.shellwords import PipCall, pip_calls
-from harness.lint.step import StepContext
+from preflight.findings import Finding
+from preflight.shellwords import PipCall, pip_calls
+from preflight.step import StepContext
 
 _INDEX_OPTIONS = ("--index-url", "-i", "--extra-index-url", "--default-index", "--index")
 _EXTRA_OPTIONS = ("--extra-index-url", "--index")  # uv's --index adds an index too

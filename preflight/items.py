@@ -1,6 +1,6 @@
 """The items as a script: valid under every way the platform may run them, and a status that means something.
 
-``harness.models`` knows the execution models; this asks each shell to parse
+``preflight.models`` knows the execution models; this asks each shell to parse
 each model's script (``sh -n``), so nothing runs.
 """
 
@@ -12,10 +12,10 @@ import shlex
 import subprocess
 from collections.abc import Iterator
 
-from harness.lint.findings import Finding
-from harness.lint.rules import Severity
-from harness.lint.step import StepContext
-from harness.models import MODELS
+from preflight.findings import Finding
+from preflight.models import MODELS
+from preflight.rules import Severity
+from preflight.step import StepContext
 
 _CANNOT_FAIL = {"echo", "printf", "true", ":"}
 _SET_E = re.compile(r"^\s*set\s+(-[a-z]*e|-o\s+errexit)", re.MULTILINE)

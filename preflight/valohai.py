@@ -20,8 +20,8 @@ from valohai_yaml.objs import Config, Step
 from valohai_yaml.objs.environment_variable import EnvironmentVariable
 from valohai_yaml.objs.pipelines.types import edge_types
 
-from harness.errors import Problem, RecipeError
-from harness.yamlsource import YamlSource
+from preflight.errors import Problem, RecipeError
+from preflight.yamlsource import YamlSource
 
 _SCHEMA_MESSAGE = re.compile(r"validation on [^:]+: (?P<message>.*) \((?P<path>[^()]*)\)$")
 _NO_PARSER = re.compile(r"^No parser for \{'(?P<key>[^']+)'")
@@ -50,7 +50,7 @@ _HINTS: dict[str | re.Pattern, str] = {  # a text or a pattern in valohai-yaml's
 class Places:
     """Where things are in a valohai.yaml, as keys for ``YamlSource.line``: the one way to find a place in it.
 
-    The recipes (``ValohaiFile``), the lint (``harness.lint.step.StepContext``) and valohai-yaml's
+    The recipes (``ValohaiFile``), the lint (``preflight.step.StepContext``) and valohai-yaml's
     messages (``messages``) all find their lines here; keys under a step are relative to it.
     """
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from harness.errors import shown_path, without_credentials
-from harness.lint.findings import Finding
-from harness.lint.rules import Severity
+from preflight.errors import shown_path, without_credentials
+from preflight.findings import Finding
+from preflight.rules import Severity
 
 FORMATS = ("text", "json", "github")
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from harness.lint.findings import Finding
-from harness.lint.step import StepContext
+from preflight.findings import Finding
+from preflight.step import StepContext
 
 _PLACEHOLDER = re.compile(r"(?<!\$)\{(?P<body>[A-Za-z][\w.:-]*)\}")
 _VALOHAI_WORDS = {"parameter", "parameters", "param", "params", "parameter-value", "input", "inputs", "output",
