@@ -3,8 +3,8 @@
 valohai-yaml's schema messages say what is wrong (a missing key, an unexpected
 one, a wrong type) but not what to write. The fix comes, in this order, from the
 hint ``preflight.valohai`` has for a mistake the guide knows, from the schema error
-itself (validated again, only for a file that has schema errors, to learn the keys
-an object takes and which alternative of an ``anyOf`` was meant), or from the
+itself (the keys an object takes, and which alternative of an ``anyOf`` was
+meant), or from the
 names the file declares for a message about a step, node or task that doesn't
 exist. Anything else points at Valohai's reference.
 """
@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable
 
 from jsonschema.exceptions import ValidationError
-from valohai_yaml.validation import get_validator
 
 from preflight import valohai
 from preflight.yamlsource import YamlSource
@@ -38,25 +37,18 @@ _TYPES = {"string": "text", "boolean": "true or false", "integer": "a whole numb
 
 def fixes(source: YamlSource, found: list[valohai.Message]) -> list[str]:
     """The fix for each of ``found``, valohai-yaml's messages about ``source``."""
-    errors = _schema_errors(source) if any(_SCHEMA.match(m.raw) for m in found) else {}
-    return [_fix(source, message, errors) for message in found]
+    return [_fix(source, message) for message in found]
 
 
-def _fix(source: YamlSource, message: valohai.Message, errors: dict) -> str:
+def _fix(source: YamlSource, message: valohai.Message) -> str:
     if hint := message.text.partition(" — ")[2]:
         return hint
-    if match := _SCHEMA.match(message.raw):
-        error = errors.get((match["path"], match["message"]))
-        return (_schema_fix(error) if error is not None else None) or GENERIC
+    if _SCHEMA.match(message.raw):
+        return (_schema_fix(message.schema_error) if message.schema_error is not None else None) or GENERIC
     for pattern, make in _NAMED:
         if found := pattern.search(message.raw):
             return make(source, found)
     return GENERIC
-
-
-def _schema_errors(source: YamlSource) -> dict[tuple[str, str], ValidationError]:
-    """The schema's errors about ``source`` by object path and message, the two valohai-yaml's lint shows."""
-    return {(".".join(str(k) for k in e.path), e.message): e for e in get_validator().iter_errors(source.data)}
 
 
 def _schema_fix(error: ValidationError) -> str | None:

@@ -8,6 +8,7 @@ a command item or what a message names in the file, for the recipes and the lint
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections import Counter
@@ -15,10 +16,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, relevance
 from valohai_yaml.lint import lint
 from valohai_yaml.objs import Config, Step
 from valohai_yaml.objs.environment_variable import EnvironmentVariable
 from valohai_yaml.objs.pipelines.types import edge_types
+from valohai_yaml.validation import get_json_schema
 
 from preflight.errors import Problem, RecipeError
 from preflight.yamlsource import YamlSource
@@ -183,20 +187,43 @@ class Message:
     line: int | None
     text: str  # with " — " and a hint for the mistakes the guide knows
     raw: str = ""  # as valohai-yaml wrote it
+    schema_error: ValidationError | None = None  # for a schema message, the error itself
 
 
 def messages(source: YamlSource) -> list[Message]:
-    """valohai-yaml's errors and warnings about ``source``, each with a line and, for known mistakes, a hint."""
-    result = lint(io.StringIO(source.text), ansi_colors=False)
+    """valohai-yaml's errors and warnings about ``source``, each with a line and, for known mistakes, a hint.
+
+    valohai-yaml's lint checks the schema first and stops there if it finds errors; this does the same with
+    ``schema_validator``, then lets valohai-yaml lint the rest.
+    """
+    data = source.data if isinstance(source.data, (dict, list)) else io.StringIO(source.text)
+    errors = sorted(schema_validator().iter_errors(data), key=lambda e: (relevance(e), repr(e.path))) if isinstance(
+        data, (dict, list)) else []
+    raw = ([{"type": "error", "message": _schema_message(e), "error": e} for e in errors] if errors
+           else lint(data, validate_schema=isinstance(data, io.StringIO), ansi_colors=False).messages)
     seen: Counter[str] = Counter()  # valohai-yaml repeats a message once per object it is about
     found = []
-    for raw in result.messages:
-        if raw["type"] in ("error", "warning"):
-            text = raw["message"].strip()
-            line, message = _locate(source, text, seen[text])
+    for message in raw:
+        if message["type"] in ("error", "warning"):
+            text = message["message"].strip()
+            line, located = _locate(source, text, seen[text])
             seen[text] += 1
-            found.append(Message(raw["type"], line, message, text))
+            found.append(Message(message["type"], line, located, text, message.get("error")))
     return found
+
+
+@functools.cache
+def schema_validator() -> Draft202012Validator:
+    """valohai-yaml's schema, without its ``get_validator``'s check of the schema against JSON Schema's own, which
+    takes longer than all the rest of a run: the schema is the pinned release's, checked once by a test."""
+    return Draft202012Validator(get_json_schema())
+
+
+def _schema_message(error: ValidationError) -> str:
+    """A schema error worded as valohai-yaml's lint words it (``valohai_yaml.lint._validate_json_schema``)."""
+    schema_path = [str(k) for k in error.relative_schema_path if k not in ("properties", "items")]
+    return (f"  {error.validator.title()} validation on {'.'.join(schema_path)}: {error.message} "
+            f"({'.'.join(str(k) for k in error.path)})")
 
 
 def commands(step: Step) -> list[str]:
