@@ -22,7 +22,8 @@ from harness.sandbox import Sandbox
 from harness.topology import NO_PROXY_DOMAIN, ROLES, resolved_names
 from preflight import models, valohai
 from preflight.errors import shown_path
-from preflight.lint import STRICT, lint_file
+from preflight.lint import lint_file
+from preflight.options import STRICT
 
 if TYPE_CHECKING:  # the lab starts servers; running a plan needs one, checking or showing it doesn't
     from harness.lab import Lab, World

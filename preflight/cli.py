@@ -2,6 +2,7 @@
 
     valohai-preflight                      # ./valohai.yaml
     valohai-preflight path/to/repo --format github
+    valohai-preflight lint valohai.yaml    # the same: lint is the default command
 
 Exit status: 0 when nothing at or above --fail-on (default: error) is found,
 1 when something is, 2 when the command itself can't run (a missing file, an
@@ -12,14 +13,13 @@ guide's own repository also ``python -m harness lint``.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from preflight.lint import STRICT, Options, lint_file
+from preflight.options import SHELLCHECK_LEVELS, STRICT, Options
 from preflight.report import FORMATS, render
 from preflight.rules import RULES, Severity
-from preflight.shell import LEVELS, ShellcheckMissing
 
 _NAMES = ("valohai.yaml", "valohai.yml")
 _SEVERITIES = [str(s) for s in sorted(Severity, reverse=True)]
@@ -30,6 +30,15 @@ class UsageError(Exception):
 
 
 def main(argv: list[str] | None = None, prog: str = "valohai-preflight") -> int:
+    """Run the command named first (``lint`` when the first word names none) with the rest of ``argv``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] and argv[0] in COMMANDS:
+        return COMMANDS[argv[0]](argv[1:], f"{prog} {argv[0]}")
+    return lint(argv, prog)
+
+
+def lint(argv: list[str], prog: str) -> int:
+    """Lint files or folders and print the findings; the rules and valohai-yaml load only here, not for --help."""
     args = _parser(prog).parse_args(argv)
     try:
         files = [_file(path) for path in args.paths or [Path(".")]]
@@ -43,6 +52,8 @@ def main(argv: list[str] | None = None, prog: str = "valohai-preflight") -> int:
         shown, fail_on = Severity.named(args.severity), Severity.named(args.fail_on)
         options = Options(severity=min(shown, fail_on), shellcheck=args.shellcheck_severity)
     options = Options(options.severity, options.shellcheck, enable, disable)
+    from preflight.lint import lint_file
+    from preflight.shell import ShellcheckMissing
     try:
         findings = [f for path in files for f in lint_file(path, options)]
     except ShellcheckMissing as exc:
@@ -50,6 +61,10 @@ def main(argv: list[str] | None = None, prog: str = "valohai-preflight") -> int:
         return 2
     print(render([f for f in findings if f.severity >= shown], len(files), args.format))
     return 1 if any(f.severity >= fail_on for f in findings) else 0
+
+
+# The commands by name; a first word that names none is a path for the default command, lint.
+COMMANDS: dict[str, Callable[[list[str], str], int]] = {"lint": lint}
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -70,7 +85,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true",
                         help="what this guide's own recipes pass: every finding, down to info and shellcheck's "
                              "style notes, is shown and fails")
-    parser.add_argument("--shellcheck-severity", choices=LEVELS, default="error",
+    parser.add_argument("--shellcheck-severity", choices=SHELLCHECK_LEVELS, default="error",
                         help="the least severe shellcheck comment asked for (default: error)")
     parser.add_argument("--enable", action="append", default=[], metavar="RULE",
                         help="check only these rules (repeatable, or comma-separated)")
@@ -93,8 +108,9 @@ def _file(path: Path) -> Path:
 def _rules(values: list[str]) -> frozenset[str]:
     names = frozenset(name.strip() for value in values for name in value.split(",") if name.strip())
     for name in sorted(names - set(RULES)):
+        import difflib  # only for a misspelt rule
+
         close = difflib.get_close_matches(name, list(RULES), n=1)
         raise UsageError(f"unknown rule '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
                          + "; --help lists the rules")
     return names
-

@@ -1,10 +1,11 @@
 """The code repository beside a valohai.yaml: the requirements files its commands name, and a grep of its code.
 
-Not to be confused with ``topology.Repository``, a repository of an index.
-
-A step may declare a variable that only its Python code reads through
-``os.environ``, which is what ``environment-variables`` is for; a grep for the
-name is enough to know the repository reads it.
+The user's code, not a package index's repository. A step may declare a
+variable that only its Python code reads through ``os.environ``, which is what
+``environment-variables`` is for, and its code may read the parameters from
+``/valohai/config/parameters.json``; a grep is enough to know. A file linted
+outside its repository has no code beside it, and the rules say so instead of
+claiming that nothing reads what they can't see.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ class CodeRepository:
     def file(self, relative: str) -> Path | None:
         path = self.root / relative
         return path if path.is_file() else None
+
+    @property
+    def has_code(self) -> bool:
+        """Whether there is code beside the file to read: none when the file was linted outside its repository."""
+        return bool(self._texts)
+
+    def mentions(self, pattern: re.Pattern) -> bool:
+        return any(pattern.search(text) for text in self._texts)
 
     def reads(self, names: set[str]) -> set[str]:
         """Which of ``names`` appear as a word in the repository's code."""

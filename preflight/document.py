@@ -8,7 +8,7 @@ parses is linted even when a pipeline beside it doesn't.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from valohai_yaml.objs import Step
@@ -21,6 +21,7 @@ from preflight.yamlsource import YamlSource
 
 _KIND = {dict: "a mapping", str: "text", int: "a number", float: "a number", bool: "a boolean"}
 _ITEMS = "a list of - step:, - pipeline:, - endpoint: or - task: items"
+_RUNNABLE = ("step", "endpoint")  # what Valohai can run or deploy on its own; pipelines and tasks run steps
 
 # valohai-yaml 0.61 warnings about what Valohai documents and runs: reported, but as info.
 _DOCUMENTED_THENS = {"require-approval"}  # docs.valohai.com/pipelines/dynamic-conditions
@@ -59,6 +60,9 @@ def load(path: Path) -> Document:
         return document
     found = valohai.messages(source)
     document.findings += [_valohai_yaml(path, m, fix) for m, fix in zip(found, messages.fixes(source, found))]
+    if not any(isinstance(item, dict) and any(isinstance(item.get(kind), dict) for kind in _RUNNABLE)
+               for item in source.data) and not any(f.severity == Severity.ERROR for f in document.findings):
+        document.findings = _nothing_to_run(document.findings, path, source)
     rejected = {f.line for f in document.findings if f.severity == Severity.ERROR}
     starts = [source.line(index) or 1 for index in range(len(source.data))] + [float("inf")]
     for index, item in enumerate(source.data):
@@ -72,6 +76,17 @@ def load(path: Path) -> Document:
             document.findings.append(_invalid(path, starts[index], f"valohai-yaml can't read this step: {exc}",
                                               "compare the step with Valohai's step reference"))
     return document
+
+
+def _nothing_to_run(findings: list[Finding], path: Path, source: YamlSource) -> list[Finding]:
+    """A file with no step (nor endpoint) exits 1: said at a misspelt top-level key where there is one, else once
+    (an error valohai-yaml reports already says why)."""
+    unknown = [f for f in findings if f.rule == "valohai-yaml" and f.message.startswith("unknown top-level key")]
+    if unknown:
+        return [replace(f, severity=Severity.ERROR, message=f"{f.message}, so the file defines no step and Valohai has "
+                        "nothing to run") if f in unknown else f for f in findings]
+    return [*findings, _invalid(path, source.line(0) or 1, "the file defines no step (nor endpoint), so Valohai has "
+                                "nothing to run", "add a step: - step: with name, image and command")]
 
 
 def _valohai_yaml(path: Path, message: valohai.Message, fix: str) -> Finding:

@@ -1,4 +1,4 @@
-"""A finding: where it is, how bad it is, what is wrong and the one-line fix."""
+"""A finding: where it is, how bad it is, what happens on Valohai, the one-line fix, and where to read more."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ class Finding:
     command: str | None
     rule: str
     severity: Severity
-    message: str
+    message: str  # the cause and what it does on Valohai
     fix: str
+    guide: str = ""  # the guide's page that explains it, where one does
+    reference: str = ""  # the underlying tool's code (shellcheck SC2086), for reference only
 
     @property
     def where(self) -> str:
@@ -26,9 +28,15 @@ class Finding:
         command = f", command `{shorten(self.command)}`" if self.command else ""
         return step + command
 
+    @property
+    def advice(self) -> str:
+        """The fix, then the guide's page and the tool's code: what every format prints after the message."""
+        return (f"fix: {self.fix}" + (f" (see {self.guide})" if self.guide else "")
+                + (f" [{self.reference}]" if self.reference else ""))
+
     def __str__(self) -> str:
         where = f" {self.where}:" if self.where else ""
-        text = f"{shown_path(self.path)}:{self.line}: {self.severity} {self.rule}:{where} {self.message} — fix: {self.fix}"
+        text = f"{shown_path(self.path)}:{self.line}: {self.severity} {self.rule}:{where} {self.message} — {self.advice}"
         return without_credentials(text)  # a message may quote the file; never its secrets
 
 

@@ -1,7 +1,9 @@
-"""How pip and uv reach the index: plain http, --trusted-host, extra indexes without hashes, unquoted config values.
+"""How pip and uv reach the index, and what the shell does to their arguments.
 
-Indexes come in four ways: options on the command, ``pip config set``,
-``PIP_*``/``UV_*`` variables, and option lines in a requirements file.
+Plain http, --trusted-host, extra indexes without hashes; an unquoted ``$VAR``
+in ``pip config set`` and an unquoted ``pkg>=1.2``, which the shell reads as a
+redirection. Indexes come in four ways: options on the command, ``pip config
+set``, ``PIP_*``/``UV_*`` variables, and option lines in a requirements file.
 """
 
 from __future__ import annotations
@@ -13,19 +15,26 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from preflight.findings import Finding
-from preflight.shellwords import PipCall, pip_calls
+from preflight.rules import Severity
+from preflight.shellwords import PipCall, pip_calls, without_quotes
 from preflight.step import StepContext
 
 _INDEX_OPTIONS = ("--index-url", "-i", "--extra-index-url", "--default-index", "--index")
 _EXTRA_OPTIONS = ("--extra-index-url", "--index")  # uv's --index adds an index too
-_INDEX_VARIABLES = re.compile(r"^(PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|UV_INDEX_URL|UV_EXTRA_INDEX_URL|UV_DEFAULT_INDEX|"
+INDEX_VARIABLES = re.compile(r"^(PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|UV_INDEX_URL|UV_EXTRA_INDEX_URL|UV_DEFAULT_INDEX|"
                               r"UV_INDEX|.*INDEX_URL|.*PYPI_URL)$")
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _UNQUOTED_CONFIG = re.compile(r"\bpip[\d.]*(?:\s+-\S+)*\s+config\s+(?:-\S+\s+)*set\s+(?P<key>\S+)\s+(?P<value>\$\{?\w+\}?)")
+# pip install pkg>=1.2 with no quotes: the shell takes >=1.2 (or <2) as a redirection. A name starts with a letter,
+# which keeps 2>&1 and >log out.
+_INSTALLER = re.compile(r"^\s*(?:\w+=\S*\s+)*(?:sudo\s+)?(?:\S*/)?(?:pip[\d.]*|python[\d.]*\s+-m\s+pip|uv\s+pip|uv)\s+"
+                        r"(?:\S+\s+)*?(?:install|add|download|wheel)\b")
+_UNQUOTED_REQUIREMENT = re.compile(r"(?<![\w$/.=-])(?P<requirement>[A-Za-z][\w.-]*(?:\[[\w,.-]*\])?[<>][^\s;&|]*)")
 _REQUIREMENT_LINE = re.compile(r"^\s*(?P<option>--(?:index-url|extra-index-url|trusted-host|hash))?[\s=]*(?P<rest>.*)$")
 
 _HTTPS_FIX = "use the index's https:// URL"
 _TRUSTED_FIX = "remove it and give pip the index's CA certificate instead (--cert or PIP_CERT)"
+_UNQUOTED_FIX = 'quote each requirement: pip install "{0}"'
 _CONFUSION_FIX = ("pin every package with --hash in a requirements file and install with --require-hashes; for "
                   "private packages, you can instead put them and PyPI behind one virtual repository and use "
                   "--index-url alone")
@@ -60,7 +69,9 @@ def check(ctx: StepContext) -> Iterator[Finding]:
         if match := _UNQUOTED_CONFIG.search(command):
             yield ctx.finding("pip-config-unquoted", f"{match['value']} is unquoted, so the shell splits it at spaces "
                               "and expands * and ? in it before pip sees it",
-                              f"quote it: pip config set {match['key']} \"{match['value']}\"", command=n)
+                              f"quote it: pip config set {match['key']} \"{match['value']}\"", command=n,
+                              guide="keep-out-of-repository")
+        yield from _unquoted_requirements(ctx, n, command)
         for call in pip_calls(command):
             if call.subcommand == "config":
                 found = _config(ctx, n, call)
@@ -78,27 +89,59 @@ def check(ctx: StepContext) -> Iterator[Finding]:
                 unpinned_installs += not pinned and call.tool == "pip"
                 if not pinned and confusion is None and _extra_index(call, requirements):
                     confusion = ctx.finding("dependency-confusion", _confusion_message(call.tool), _CONFUSION_FIX,
-                                            command=n)
+                                            command=n, guide="dependency-confusion")
     if confusion is None and unpinned_installs and "PIP_REQUIRE_HASHES" not in ctx.declared:
         if extra_from_config is not None:
             confusion = extra_from_config
         elif "PIP_EXTRA_INDEX_URL" in ctx.declared:
             confusion = ctx.finding("dependency-confusion", "PIP_EXTRA_INDEX_URL gives pip an extra index, and pip "
                                     "takes the highest version from any index", _CONFUSION_FIX,
-                                    keys=ctx.variable_keys("PIP_EXTRA_INDEX_URL"))
+                                    keys=ctx.variable_keys("PIP_EXTRA_INDEX_URL"), guide="dependency-confusion")
     if confusion is not None:
         yield confusion
+
+
+def unquoted_requirements(command: str) -> list[str]:
+    """The requirements with < or > that pip or uv gets unquoted in ``command``: the shell reads them as redirections."""
+    found = []
+    for line in without_quotes(command).splitlines():
+        for part in re.split(r"&&|\|\||[;|&]", line):
+            if _INSTALLER.match(part):
+                found += [m["requirement"] for m in _UNQUOTED_REQUIREMENT.finditer(part)]
+    return found
+
+
+def _unquoted_requirements(ctx: StepContext, n: int, command: str) -> Iterator[Finding]:
+    """One finding per item: ``<`` makes the command fail (no such file), ``>`` drops the version and pip's output."""
+    requirements = unquoted_requirements(command)
+    if not requirements:
+        return
+    listed = ", ".join(requirements)
+    are = "is" if len(requirements) == 1 else "are"
+    if reading := next((r for r in requirements if "<" in r), None):
+        name = reading.split("<")[1].split(">")[0].lstrip("=")
+        message = (f"{listed} {are} unquoted, so the shell reads < and > in {'it' if are == 'is' else 'them'} as "
+                   f"redirections: it looks for a file named {name} to read, which isn't there, and the command fails "
+                   "before it starts")
+        severity = Severity.ERROR
+    else:
+        written = requirements[-1].split(">", 1)[1]
+        message = (f"{listed} {are} unquoted, so the shell reads > as a redirection: the package installs at any "
+                   f"version, and the install's output goes to a file named {written} instead of the log")
+        severity = Severity.WARNING
+    yield ctx.finding("unquoted-requirement", message, _UNQUOTED_FIX.format(requirements[0]), command=n,
+                      severity=severity, offset=command[: command.find(requirements[0])].count("\n"))
 
 
 def _variables(ctx: StepContext) -> Iterator[Finding]:
     for name, var in ctx.declared.items():
         keys = ctx.variable_keys(name)
-        if _INDEX_VARIABLES.match(name) and var.default and _insecure(var.default):
+        if INDEX_VARIABLES.match(name) and var.default and _insecure(var.default):
             yield ctx.finding("insecure-index-url", f"the default of {name} is an http:// index URL",
                               _HTTPS_FIX, keys=(*keys, "default"))
         if name in ("PIP_TRUSTED_HOST", "UV_INSECURE_HOST"):
             yield ctx.finding("trusted-host", f"{name} turns off certificate checks for its hosts", _TRUSTED_FIX,
-                              keys=keys)
+                              keys=keys, guide="certificates")
 
 
 def _config(ctx: StepContext, n: int, call: PipCall) -> list[Finding]:
@@ -111,11 +154,11 @@ def _config(ctx: StepContext, n: int, call: PipCall) -> list[Finding]:
         found.append(ctx.finding("insecure-index-url", f"pip config set {key} gets an http:// URL", _HTTPS_FIX, command=n))
     if key.endswith("trusted-host"):
         found.append(ctx.finding("trusted-host", f"pip config set {key} turns off certificate checks for {value}",
-                                 _TRUSTED_FIX, command=n))
+                                 _TRUSTED_FIX, command=n, guide="certificates"))
     if key.endswith("extra-index-url"):
         found.append(ctx.finding("dependency-confusion", f"pip config set {key} gives every later pip install an "
                                  "extra index, and pip takes the highest version from any index", _CONFUSION_FIX,
-                                 command=n))
+                                 command=n, guide="dependency-confusion"))
     return found
 
 
@@ -124,7 +167,8 @@ def _install(ctx: StepContext, n: int, call: PipCall, requirements: list[_Requir
         if _insecure(url):
             yield ctx.finding("insecure-index-url", f"{call.tool} gets the http:// index {url}", _HTTPS_FIX, command=n)
     for host in call.values("--trusted-host", "--allow-insecure-host"):
-        yield ctx.finding("trusted-host", f"{call.tool} skips certificate checks for {host}", _TRUSTED_FIX, command=n)
+        yield ctx.finding("trusted-host", f"{call.tool} skips certificate checks for {host}", _TRUSTED_FIX, command=n,
+                          guide="certificates")
     for requirement in requirements:
         for option in ("--index-url", "--extra-index-url"):
             for number, url in requirement.options(option):
@@ -133,7 +177,7 @@ def _install(ctx: StepContext, n: int, call: PipCall, requirements: list[_Requir
                                       f"index {url}", _HTTPS_FIX, command=n)
         for number, host in requirement.options("--trusted-host"):
             yield ctx.finding("trusted-host", f"{requirement.path.name} line {number} skips certificate checks for "
-                              f"{host}", _TRUSTED_FIX, command=n)
+                              f"{host}", _TRUSTED_FIX, command=n, guide="certificates")
 
 
 def _extra_index(call: PipCall, requirements: list[_Requirements]) -> bool:

@@ -36,6 +36,7 @@ def _json(findings: list[Finding], files: int) -> str:
             "path": shown_path(f.path), "line": f.line, "severity": str(f.severity), "rule": f.rule,
             "step": f.step, "command": without_credentials(f.command) if f.command else None,
             "message": without_credentials(f.message), "fix": without_credentials(f.fix),
+            "guide": f.guide or None, "reference": f.reference or None,
         } for f in findings],
     }, indent=2)
 
@@ -45,7 +46,7 @@ def _github(findings: list[Finding], files: int) -> str:
     lines = []
     for f in findings:
         properties = f"file={_escape(shown_path(f.path), True)},line={f.line},title={_escape(f.rule, True)}"
-        text = without_credentials(f"{f.where + ': ' if f.where else ''}{f.message} — fix: {f.fix}")
+        text = without_credentials(f"{f.where + ': ' if f.where else ''}{f.message} — {f.advice}")
         lines.append(f"::{_GITHUB_LEVEL[f.severity]} {properties}::{_escape(text)}")
     return "\n".join([*lines, summary(findings, files)])
 

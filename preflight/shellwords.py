@@ -16,6 +16,8 @@ _SEPARATORS = {";", "&&", "||", "|", "&", "(", ")", ";;"}
 _PREFIXES = {"sudo", "time", "exec", "command", "nohup", "env"}
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 _COMMENT = re.compile(r"(?:^|\s)#.*$")
+_DUPLICATION = re.compile(r"(\d*[<>])&(\d+|-)")  # 2>&1: a redirection, not a background job
+_UV_INSTALLS = {"sync", "add", "lock", "run", "tool"}  # uv commands that resolve packages from an index
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class PipCall:
 def simple_commands(command: str) -> list[list[str]]:
     commands, current = [], []
     for line in command.replace("\\\n", " ").splitlines():
-        for token in _tokens(_COMMENT.sub("", line)):
+        for token in _tokens(_DUPLICATION.sub(r"\1\2", _COMMENT.sub("", line))):
             if token in _SEPARATORS:
                 commands.append(current)
                 current = []
@@ -55,20 +57,30 @@ def simple_commands(command: str) -> list[list[str]]:
     return [c for c in commands if c]
 
 
+def program(words: list[str]) -> str:
+    """The program a simple command runs: its first word after variable assignments and sudo, time, env…"""
+    return PurePosixPath(_command(words)[0]).name if _command(words) else ""
+
+
+def _command(words: list[str]) -> list[str]:
+    while words and (_ASSIGNMENT.match(words[0]) or words[0] in _PREFIXES):
+        words = words[1:]
+    return words
+
+
 def pip_calls(command: str) -> list[PipCall]:
+    """pip, python -m pip, uv pip, and the uv commands that install (uv sync, uv run, uvx…), with their arguments."""
     calls = []
-    for words in simple_commands(command):
-        while words and (_ASSIGNMENT.match(words[0]) or words[0] in _PREFIXES):
-            words = words[1:]
-        if not words:
-            continue
-        program = PurePosixPath(words[0]).name
-        if re.fullmatch(r"pip[\d.]*", program):
+    for words in map(_command, simple_commands(command)):
+        name = program(words)
+        if re.fullmatch(r"pip[\d.]*", name):
             args, tool = words[1:], "pip"
-        elif re.fullmatch(r"python[\d.]*", program) and words[1:3] == ["-m", "pip"]:
+        elif re.fullmatch(r"python[\d.]*", name) and words[1:3] == ["-m", "pip"]:
             args, tool = words[3:], "pip"
-        elif program == "uv" and words[1:2] == ["pip"]:
+        elif name == "uv" and words[1:2] == ["pip"]:
             args, tool = words[2:], "uv"
+        elif name == "uv" and set(words[1:2]) & _UV_INSTALLS or name == "uvx":
+            args, tool = (words[1:] if name == "uv" else ["tool", "run", *words[1:]]), "uv"
         else:
             continue
         subcommand = next((a for a in args if not a.startswith("-")), "")
@@ -84,6 +96,11 @@ def _tokens(line: str) -> list[str]:
         return list(lexer)
     except ValueError:  # unbalanced quotes: shellcheck reports those; read the words roughly
         return line.split()
+
+
+def without_quotes(command: str) -> str:
+    """``command`` with quoted text blanked (single and double quotes), its lines kept in place."""
+    return re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", lambda m: re.sub(r"[^\n]", " ", m.group()), command)
 
 
 def without_single_quotes(command: str) -> str:

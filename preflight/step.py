@@ -14,6 +14,7 @@ from valohai_yaml.utils import listify
 
 from preflight.coderepository import CodeRepository
 from preflight.findings import Finding
+from preflight.guide import link
 from preflight.rules import RULES, Severity
 from preflight.secretnames import holds_secret
 from preflight.valohai import Places
@@ -61,15 +62,18 @@ class StepContext:
         return (self.index, "step")
 
     def finding(self, rule: str, message: str, fix: str, *, command: int | None = None, keys: tuple = (),
-                severity: Severity | None = None, offset: int | None = None) -> Finding:
-        """A finding at ``keys`` (under the step), or at item ``command``, ``offset`` lines into a ``|`` block."""
+                severity: Severity | None = None, offset: int | None = None, guide: str = "",
+                reference: str = "") -> Finding:
+        """A finding at ``keys`` (under the step), or at item ``command``, ``offset`` lines into a ``|`` block;
+        ``guide`` names the guide's page that explains it (``preflight.guide``)."""
         where = (*self.keys, *(self.command_keys(command) if command is not None else keys))
         line = self.source.line(*where) or 1
         node = self.source.node(*where)
         if offset is not None and isinstance(node, yaml.ScalarNode) and node.style == "|":
             line = node.start_mark.line + 2 + offset
         text = self.commands[command] if command is not None and command < len(self.commands) else None
-        return Finding(self.source.path, line, self.step.name, text, rule, severity or RULES[rule].severity, message, fix)
+        return Finding(self.source.path, line, self.step.name, text, rule, severity or RULES[rule].severity, message,
+                       fix, link(guide) if guide else "", reference)
 
     def command_keys(self, n: int) -> tuple:
         return self.places.command(self.keys, n)

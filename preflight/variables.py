@@ -1,10 +1,12 @@
-"""Variables: used but not declared, declared but not read, parameters read as variables, ``$VAR`` in requirements.
+"""Variables: used but not declared, declared but not read, defaults that name another variable, parameters read
+as variables, ``$VAR`` in requirements.
 
 A variable a step doesn't declare may still come from a project variable, so
 that is ``info``; a parameter read as ``$NAME`` is empty for sure. A declared
 variable that nothing in the commands reads may be read by the repository's
 code, or by Valohai itself (``VH_*``): only a variable none of them reads is
-reported, as ``info``.
+reported, as ``info``. Valohai passes a default as it is written, so a default
+``${NAME}`` is that text, not NAME's value.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 from preflight.findings import Finding
+from preflight.rules import Severity
 from preflight.shellwords import without_single_quotes
 from preflight.step import StepContext
 
@@ -22,12 +25,15 @@ _PROVIDED = {"HOME", "PATH", "PWD", "OLDPWD", "USER", "SHELL", "TMPDIR", "HOSTNA
 _TOOL_PREFIXES = ("PIP_", "UV_", "PYTHON", "AWS_", "VH_")
 
 REFERENCE = re.compile(r"(?<!\\)\$(?:\{(?P<braced>[A-Za-z_]\w*)(?P<modifier>[^}]*)\}|(?P<plain>[A-Za-z_]\w*))")
+# A default that names a variable: ${NAME} anywhere, or $NAME as the whole value ("pa$$word" may be a password).
+_NAMES_A_VARIABLE = re.compile(r"^\s*\$(?P<plain>[A-Za-z_]\w*)\s*$|\$\{(?P<braced>[A-Za-z_]\w*)[^}]*\}")
 _ASSIGNED = re.compile(r"(?:^|[\s;&|(])(?:export\s+|readonly\s+|local\s+)?(?P<name>[A-Za-z_]\w*)=")
 _BOUND = re.compile(r"\b(?:for|read(?:\s+-\w+)*|export)\s+(?P<name>[A-Za-z_]\w*)")
 _REQUIREMENTS_OPTION = re.compile(r"(?:^|\s)(?:-r|--requirement|-c|--constraint)[\s=]+(?P<file>[^\s;&|]+)")
 
 
 def check(ctx: StepContext) -> Iterator[Finding]:
+    yield from _unexpanded_defaults(ctx)
     assigned: set[str] = set()
     used: set[str] = set()
     parameters = set(ctx.step.parameters)
@@ -60,12 +66,38 @@ def check(ctx: StepContext) -> Iterator[Finding]:
                 yield from _requirements(ctx, n, path, used)
     unread = {name for name in ctx.declared if name not in used and not name.startswith(_TOOL_PREFIXES)}
     for name in sorted(unread - ctx.code.reads(unread), key=list(ctx.declared).index):
+        read_by = ("no command, requirements file or code in the repository reads it" if ctx.code.has_code else
+                   "no command or requirements file reads it, and there is no code beside the file to look in")
         yield ctx.finding(
-            "unused-variable",
-            f"{name} is declared, but no command, requirements file or code in the repository reads it",
-            f"remove it, or use \"${name}\" in a command",
+            "unused-variable", f"{name} is declared, but {read_by}",
+            f"remove it, or use \"${name}\" in a command" if ctx.code.has_code else
+            "lint the file inside its repository, where the code that may read it is",
             keys=ctx.variable_keys(name),
         )
+
+
+def _unexpanded_defaults(ctx: StepContext) -> Iterator[Finding]:
+    """A default that names a variable: for a secret it is worse than none, as it stands in for the missing value."""
+    for name, var in ctx.declared.items():
+        if not (match := names_a_variable(var.default)):
+            continue
+        other = match["braced"] or match["plain"]
+        if name in ctx.secrets:
+            message = (f"Valohai passes the default as it is written: an execution without the secret runs with {name} "
+                       f"set to the text {var.default.strip()}, which passes any check that it is set")
+            fix = "remove the default and declare it with optional: false; the value comes from a secret variable"
+            guide, severity = "declare-the-variable", Severity.ERROR
+        else:
+            message = (f"Valohai passes the default as it is written, so {name} is the text {var.default.strip()}, not "
+                       f"{other}'s value")
+            fix = (f"write the value itself, or set it in the command: - export {name}=\"{var.default.strip()}\"")
+            guide, severity = "", Severity.WARNING
+        yield ctx.finding("unexpanded-default", message, fix, keys=(*ctx.variable_keys(name), "default"),
+                          severity=severity, guide=guide)
+
+
+def names_a_variable(default: str | None) -> re.Match | None:
+    return _NAMES_A_VARIABLE.search(default or "")
 
 
 def _requirements(ctx: StepContext, n: int, path, used: set[str]) -> Iterator[Finding]:
@@ -77,7 +109,7 @@ def _requirements(ctx: StepContext, n: int, path, used: set[str]) -> Iterator[Fi
                     "requirements-dollar-variable",
                     f"{path.name} line {number} writes ${m['plain']}, which pip leaves as it is",
                     f"write ${{{m['plain']}}}",
-                    command=n,
+                    command=n, guide="requirements-variable",
                 )
                 continue
             used.add(m["braced"])

@@ -15,7 +15,8 @@ import macros
 from harness import cli
 from preflight import cli as preflight
 from preflight.errors import shown_path
-from preflight.lint import Options, lint_file
+from preflight.lint import lint_file
+from preflight.options import Options
 
 HERE = Path(__file__).parent / "preflight"
 PATTERNS = sorted(p for p in (HERE / "patterns").iterdir() if p.is_dir())
