@@ -101,6 +101,11 @@ def check(ctx: StepContext) -> Iterator[Finding]:
         yield confusion
 
 
+def unquoted_config_value(command: str) -> bool:
+    """Whether ``pip config set`` gets an unquoted ``$VAR`` in ``command`` (what shellcheck's SC2086 says again)."""
+    return bool(_UNQUOTED_CONFIG.search(command))
+
+
 def unquoted_requirements(command: str) -> list[str]:
     """The requirements with < or > that pip or uv gets unquoted in ``command``: the shell reads them as redirections."""
     found = []
@@ -126,8 +131,9 @@ def _unquoted_requirements(ctx: StepContext, n: int, command: str) -> Iterator[F
         severity = Severity.ERROR
     else:
         written = requirements[-1].split(">", 1)[1]
-        message = (f"{listed} {are} unquoted, so the shell reads > as a redirection: the package installs at any "
-                   f"version, and the install's output goes to a file named {written} instead of the log")
+        message = (f"{listed} {are} unquoted, so the shell reads > as a redirection: "
+                   f"{'the package installs' if are == 'is' else 'the packages install'} at any version, and the "
+                   f"install's output goes to a file named {written} instead of the log")
         severity = Severity.WARNING
     yield ctx.finding("unquoted-requirement", message, _UNQUOTED_FIX.format(requirements[0]), command=n,
                       severity=severity, offset=command[: command.find(requirements[0])].count("\n"))

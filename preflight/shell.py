@@ -4,8 +4,8 @@ Quiet by default: only shellcheck's errors, unless asked for more. Its SC2154
 ("referenced but not assigned") is left to ``undeclared-variable``, which knows
 what Valohai provides; what a rule of the preflight already says about an item
 is not said again: a syntax error dash stops at (``breaks-under-model``), an
-unquoted ``pkg>=1.2`` (``unquoted-requirement``), a ``{…}`` Valohai leaves as
-it is (``unknown-placeholder``). ``-x`` with the repository as
+unquoted ``pkg>=1.2`` (``unquoted-requirement``) or ``pip config set $VAR``
+(``pip-config-unquoted``), a ``{…}`` Valohai leaves as it is (``unknown-placeholder``). ``-x`` with the repository as
 source path follows ``. ./file``. Each finding keeps shellcheck's code as a
 reference.
 """
@@ -22,13 +22,14 @@ from pathlib import Path
 
 from preflight.findings import Finding
 from preflight.items import dash_rejects, unclosed_quote
-from preflight.pip import unquoted_requirements
+from preflight.pip import unquoted_config_value, unquoted_requirements
 from preflight.placeholders import left_as_text
 from preflight.rules import Severity
 from preflight.step import StepContext
 
 _DROPPED = {2154}
 _REDIRECTIONS = {2261, 2210}  # what shellcheck says about an unquoted pkg>=1.2 or pkg<2
+_UNQUOTED = 2086  # what it says about pip config set $VAR
 _LITERAL_BRACE = 1083  # what it says about a {…} Valohai doesn't expand
 _SEVERITY = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO, "style": Severity.INFO}
 _DASH = "dash, /bin/sh in Debian-based images,"
@@ -73,6 +74,7 @@ def check(ctx: StepContext, level: str) -> Iterator[Finding]:
         if (code in _DROPPED or (n == 0 and commands[0].startswith("#!")) or n >= quoted_from
                 or (n == rejected and (code < 2000 or code >= 3000))
                 or (code in _REDIRECTIONS and unquoted_requirements(commands[n]))
+                or (code == _UNQUOTED and unquoted_config_value(commands[n]))
                 or (code == _LITERAL_BRACE and left_as_text(ctx, n))):
             continue
         severity = _SEVERITY[comment["level"]]

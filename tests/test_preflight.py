@@ -7,6 +7,8 @@ says which pattern came from which file) and holds what the default run shows.
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from preflight import cli as preflight
 from preflight.errors import shown_path
 from preflight.lint import lint_file
 from preflight.options import Options
+from tests.conftest import ROOT
 
 HERE = Path(__file__).parent / "preflight"
 PATTERNS = sorted(p for p in (HERE / "patterns").iterdir() if p.is_dir())
@@ -66,6 +69,31 @@ def test_json_output(capsys):
     assert finding["rule"] == "credential-in-default" and finding["line"] == 8 and finding["severity"] == "error"
     assert finding["step"] == "train" and finding["fix"]
     assert "cmVmdGtu" not in out  # the token in the fixture's default is never repeated
+
+
+def test_json_names_the_guides_page_and_the_tools_code(capsys):
+    _, out, _ = run(capsys, "--format", "json", str(LINT / "not-posix-sh" / "finds"))
+    [finding] = json.loads(out)["findings"]
+    assert finding["reference"] == "shellcheck SC3010" and finding["guide"] is None
+    _, out, _ = run(capsys, "--format", "json", str(LINT / "status-masked" / "finds"))
+    [finding] = json.loads(out)["findings"]
+    assert finding["guide"].startswith("https://valohai.github.io/private-pypi-guide/") and finding["reference"] is None
+
+
+def test_lint_is_the_default_command_and_can_be_named(capsys):
+    fixture = str(LINT / "log-leak" / "finds")
+    assert run(capsys, "lint", fixture) == run(capsys, fixture)
+
+
+def test_help_loads_neither_the_rules_nor_valohai_yaml():
+    """--help, and any mistake in the options, answer before the parser and the rules are imported."""
+    code = ("import sys, preflight.cli\ntry:\n    preflight.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(sorted(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            check=True)
+    loaded = set(result.stdout.splitlines()[-1].split())
+    assert "usage: valohai-preflight" in result.stdout
+    assert {"valohai_yaml", "jsonschema", "preflight.lint", "preflight.document"} & loaded == set()
 
 
 def test_github_annotations(capsys):
