@@ -13,7 +13,7 @@ from pathlib import Path
 
 from valohai_yaml.objs import Step
 
-from preflight import messages, valohai
+from preflight import valohai
 from preflight.errors import RecipeError
 from preflight.findings import Finding
 from preflight.rules import Severity
@@ -58,8 +58,10 @@ def load(path: Path) -> Document:
         document.findings.append(_invalid(path, source.line() or 1, f"the top level is {kind}, but valohai.yaml is {_ITEMS}",
                                           "start each item with '- ', as in - step:"))
         return document
-    found = valohai.messages(source)
-    document.findings += [_valohai_yaml(path, m, fix) for m, fix in zip(found, messages.fixes(source, found))]
+    if found := valohai.messages(source):
+        from preflight import messages  # the fixes for valohai-yaml's messages: only a file that has some loads them
+
+        document.findings += [_valohai_yaml(path, m, fix) for m, fix in zip(found, messages.fixes(source, found))]
     if not any(isinstance(item, dict) and any(isinstance(item.get(kind), dict) for kind in _RUNNABLE)
                for item in source.data) and not any(f.severity == Severity.ERROR for f in document.findings):
         document.findings = _nothing_to_run(document.findings, path, source)

@@ -3,6 +3,8 @@
 Each folder under ``preflight/patterns/`` reproduces a pattern from public
 valohai.yaml files (``preflight/corpus.tsv`` lists them; ``patterns/README.md``
 says which pattern came from which file) and holds what the default run shows.
+``preflight/corpus-findings.tsv`` records what a default run finds in each public
+file, linted in its repository, and why each finding is right.
 """
 
 import json
@@ -19,6 +21,7 @@ from preflight import cli as preflight
 from preflight.errors import shown_path
 from preflight.lint import lint_file
 from preflight.options import Options
+from preflight.rules import RULES
 from tests.conftest import ROOT
 
 HERE = Path(__file__).parent / "preflight"
@@ -41,8 +44,21 @@ def test_every_pattern_says_where_it_comes_from():
 
 def test_corpus_list_names_repository_path_and_commit():
     rows = [line.split("\t") for line in (HERE / "corpus.tsv").read_text().splitlines()[1:]]
-    assert len(rows) >= 40
+    assert len(rows) >= 100
     assert all(len(row) >= 3 and "/" in row[0] and re.fullmatch(r"[0-9a-f]{40}", row[2]) for row in rows)
+
+
+def test_every_finding_on_the_corpus_is_recorded_with_why_it_is_right():
+    """corpus-findings.tsv holds, for each file, each finding of a default run and why it is right: as many as
+    corpus.tsv counts for the file, each of a rule the preflight has, each with a reason."""
+    files = {row[3]: row for row in (line.split("\t") for line in (HERE / "corpus.tsv").read_text().splitlines()[1:])}
+    findings = [line.split("\t") for line in (HERE / "corpus-findings.tsv").read_text().splitlines()[1:]]
+    assert all(row[4] in ("repository", "file") for row in files.values())
+    assert all(n in files and line.isdigit() and severity in ("error", "warning") and rule in RULES and why.strip()
+               for n, line, severity, rule, why in findings)
+    counted = {n: int(row[5]) for n, row in files.items()}
+    recorded = {n: sum(f[0] == n for f in findings) for n in files}
+    assert recorded == counted
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
