@@ -89,7 +89,8 @@ def _uv_without_an_index(ctx: StepContext) -> Iterator[Finding]:
     if not settings or any(name in ctx.declared for name in _UV_VARIABLES) or _uv_configured(ctx):
         return
     calls = [(n, call) for n, command in enumerate(ctx.commands) for call in pip_calls(command)]
-    uv = [(n, call) for n, call in calls if call.tool == "uv" and _resolves(call) and not call.values(*_INDEX_OPTIONS)]
+    uv = [(n, call) for n, call in calls if call.tool == "uv" and _resolves(call) and not call.values(*_INDEX_OPTIONS)
+          and not any(_names_an_index(ctx, name) for name in call.values("-r", "--requirement"))]
     if not uv:
         return
     pip_too = any(call.tool == "pip" and call.subcommand in ("install", "download", "wheel") for _, call in calls)
@@ -102,6 +103,13 @@ def _uv_without_an_index(ctx: StepContext) -> Iterator[Finding]:
         + (" (unless a variable group supplies UV_DEFAULT_INDEX)" if ctx.step.environment_variable_groups else ""),
         "name the secret UV_DEFAULT_INDEX, uv's PIP_INDEX_URL, or pass it to uv: --default-index \"$PIP_INDEX_URL\"",
         command=n, severity=Severity.WARNING if unsure else Severity.ERROR, guide="uv")
+
+
+def _names_an_index(ctx: StepContext, requirements: str) -> bool:
+    """A requirements file with an --index-url line: uv reads that one."""
+    path = ctx.code.file(requirements)
+    return path is not None and bool(re.search(r"^\s*(-i|--(extra-)?index-url)\b", path.read_text(
+        encoding="utf-8", errors="replace"), re.MULTILINE))
 
 
 def _resolves(call: PipCall) -> bool:

@@ -242,6 +242,14 @@ def test_uv_reads_its_own_index_from_the_repository(tmp_path):
     assert lint_step(tmp_path, ["set -e", "uv sync --frozen"], SECRET, {"pyproject.toml": pyproject}) == []
 
 
+def test_uv_reads_the_index_a_requirements_file_names(tmp_path):
+    requirements = {"requirements.txt": "--index-url ${PIP_INDEX_URL}\nmy-private-package\n"}
+    items = ["set -e", "uv pip install --system -r requirements.txt"]
+    assert lint_step(tmp_path, items, SECRET, requirements) == []
+    (tmp_path / "requirements.txt").write_text("my-private-package\n")
+    assert lint_step(tmp_path, items, SECRET) == [(6, "error", "uv-ignores-pip-variables")]
+
+
 @pytest.mark.parametrize(("text", "found"), [
     ("[]\n", [(1, "error", "invalid-file")]),
     ("- pipeline:\n    name: p\n    nodes: []\n    edges: []\n", [(1, "error", "invalid-file")]),

@@ -92,7 +92,7 @@ def project_copy(tmp_path, page: str):
     assert git_dates in config, "mkdocs.yml changed: update project_copy"
     config = config.replace(git_dates, "")  # the copy is no git repository
     (tmp_path / "mkdocs.yml").write_text(config + "\nnav:\n  - index.md\n  - target.md\n  - extra.md\n")
-    for name in ("examples", "harness"):
+    for name in ("examples", "harness", "preflight"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text('# Home\n\n{{ recipe("verify-authentication") }}\n')
