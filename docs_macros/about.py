@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from harness import fidelity, images, models, topology, vendors
+from harness import fidelity, images, topology, vendors
+from preflight import models
 from harness.logs import REWRITES
 from harness.topology import ROLES
 

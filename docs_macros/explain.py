@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-from harness import explain
+from preflight import explain
 
 from docs_macros.registry import BUILD, macro
 

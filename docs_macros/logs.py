@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from harness import models, recipes
+from harness import recipes
+from preflight import models
 from harness.logs import NOISE, is_telling, split_header
 
 from docs_macros.markdown import fence, indent

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 
-from harness import preflight as command
-from harness.lint import RULES
+import preflight.cli as command
+from preflight.rules import RULES
 
 from docs_macros.markdown import as_markdown, fence, file_block
 from docs_macros.registry import ROOT, macro

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from harness import models
+from preflight import models
 from harness.credentials import Secrets
 from harness.execution import Completed
 from harness.logs import split_header, stable_lines

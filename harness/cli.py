@@ -8,11 +8,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import catalogue, explain_rules, fetch, models, pip_matrix_cli, preflight, recipes, runner
-from harness.errors import IndexHostError, RecipeError, shown_path
+import preflight.cli
+from harness import catalogue, explain_rules, fetch, pip_matrix_cli, recipes, runner
 from harness.execution import ExecutionError
+from harness.indexes import IndexHostError
 from harness.topology import ROLES
 from harness.wheels import build_wheel, sha256
+from preflight import models
+from preflight.errors import RecipeError, shown_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,13 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     hashes.add_argument("projects", nargs="*", help="only these projects")
     commands.add_parser("fetch", help="set-up: the pip matrix's wheels, the older uv and the Node tools the tests "
                                       "need, from the registries, once")
-    rules = commands.add_parser("explain-rules", help="check that harness/explain_rules.json, the rules that send a "
+    rules = commands.add_parser("explain-rules", help="check that preflight/explain_rules.json, the rules that send a "
                                                       "log to its section, is derived from the committed logs")
     rules.add_argument("--update", action="store_true", help="write it")
     pip_matrix_cli.add_commands(commands)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["lint"]:  # the preflight has its own options
-        return preflight.main(argv[1:], prog="python -m harness lint")
+        return preflight.cli.main(argv[1:], prog="python -m harness lint")
     args = parser.parse_args(argv)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` cleans up

@@ -7,7 +7,7 @@ lines (``logs.telling_lines``) become patterns, regular expressions in which
 what a reader's log says differently (addresses, hosts, package names and
 versions, numbers, quoted values, paths) matches anything. Exemplars with the
 same patterns make one rule; when their symptoms differ, the rule answers with
-the section whose ``also`` lists them all. ``harness.explain`` matches logs
+the section whose ``also`` lists them all. ``preflight.explain`` matches logs
 against the rules; they are written to ``explain_rules.json``, which ships with
 the preflight and the site (``python -m harness explain-rules --update``).
 """
@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import catalogue, logs, models, pip_table, pip_versions, recipes, symptoms
-from harness.explain import RULES_FILE
+from harness import catalogue, logs, pip_table, pip_versions, recipes, symptoms
+from preflight import models
+from preflight.explain import RULES_FILE
 
 ROOT = pip_versions.ROOT
 EXAMPLES = ROOT / "examples"

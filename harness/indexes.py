@@ -26,14 +26,17 @@ from pathlib import Path
 
 import cheroot.wsgi
 import pypiserver
-from pypiserver.config import Config
 from cheroot.ssl import Adapter
 from cheroot.ssl.builtin import BuiltinSSLAdapter
+from pypiserver.config import Config
 
 from harness.credentials import Credentials
-from harness.errors import IndexHostError
 
 logging.getLogger("pypiserver").setLevel(logging.WARNING)
+
+
+class IndexHostError(RuntimeError):
+    """An index host could not start or stopped answering."""
 
 
 @dataclass(frozen=True)

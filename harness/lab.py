@@ -22,10 +22,9 @@ from uv import find_uv_bin
 
 from harness import catalogue, topology
 from harness.credentials import Credentials, Secrets, session_credentials
-from harness.errors import IndexHostError
 from harness.faults import FailingHost
 from harness.gateway import PUBLIC_NAMES, Gateway
-from harness.indexes import IndexHost, ServedRepository
+from harness.indexes import IndexHost, IndexHostError, ServedRepository
 from harness.janitor import janitor
 from harness.sandbox import LOCAL_CERTIFICATES, SCRATCH, ImageTemplate, Mount, SandboxPool
 from harness.tls import COMPANY_CA_ORGANIZATION, SESSION_CA_NAME, SessionCA

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from harness import fetch, pip_images, pip_matrix, pip_table, pip_versions, recipes
-from harness.errors import shown_path
+from preflight.errors import shown_path
 
 EXAMPLES = pip_versions.ROOT / "examples"
 COMMANDS = ("matrix", "matrix-gather", "matrix-uv")

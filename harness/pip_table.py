@@ -21,9 +21,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import logs, models, pip_versions, recipes
+from harness import logs, pip_versions, recipes
 from harness.checks import Verdict
 from harness.recipes import Plan, Recipe
+from preflight import models
 
 MODEL = models.DEFAULT  # the matrix runs under the default execution model only
 TABLE = "pip-matrix.json"

@@ -24,9 +24,11 @@ import pytest
 from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
 from _pytest.nodeid import coerce_node_id
 
-from harness import checks, execution, models, recipes, runner
-from harness.errors import IndexHostError, RecipeError
+from harness import checks, execution, recipes, runner
+from harness.indexes import IndexHostError
 from harness.lab import Lab
+from preflight import models
+from preflight.errors import RecipeError
 
 _lab: Lab | None = None
 

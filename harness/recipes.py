@@ -18,14 +18,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from valohai_yaml.objs import Step
 
-from harness import catalogue, models, pip_versions, valohai
+from harness import catalogue, pip_versions
 from harness.fidelity import DEFAULT_TIME_LIMIT
-from harness.errors import Problem, RecipeError, without_credentials
 from harness.images import HOW_TO_ADD, SUPPORTED, Image, image
-from harness.lint import RULES
-from harness.models import ExecutionModel
 from harness.topology import INPUT_FILES, ROLES
-from harness.yamlsource import YamlSource
+from preflight import models, valohai
+from preflight.errors import Problem, RecipeError, without_credentials
+from preflight.models import ExecutionModel
+from preflight.rules import RULES
+from preflight.yamlsource import YamlSource
 
 SCENARIO_FILE = "scenarios.yaml"
 LOGS_DIR = "logs"
@@ -111,7 +112,7 @@ class Scenario(_Strict):
 class ScenarioFile(_Strict):
     step: str | None = None
     scenarios: dict[str, Scenario] = Field(min_length=1)
-    # Mistakes a recipe shows on purpose: step name -> lint rules that must find them (harness.lint).
+    # Mistakes a recipe shows on purpose: step name -> lint rules that must find them (preflight).
     lint_finds: dict[str, list[str]] = Field(default={}, alias="lint-finds")
 
 

@@ -12,16 +12,18 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from harness import checks, execution, fidelity, logs, models, valohai
+from harness import checks, execution, fidelity, logs
 from harness.checks import Evidence, Verdict
-from harness.errors import shown_path
 from harness.execution import Completed
 from harness.fidelity import PROXY_VARIABLES
 from harness.janitor import janitor
-from harness.lint import STRICT, lint_file
 from harness.recipes import HARNESS_FILES, Plan, Recipe
 from harness.sandbox import Sandbox
 from harness.topology import NO_PROXY_DOMAIN, ROLES, resolved_names
+from preflight import models, valohai
+from preflight.errors import shown_path
+from preflight.lint import lint_file
+from preflight.options import STRICT
 
 if TYPE_CHECKING:  # the lab starts servers; running a plan needs one, checking or showing it doesn't
     from harness.lab import Lab, World

@@ -23,12 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import (
-    models,
-    recipes,
-    runner,
-)
+from harness import recipes, runner
 from harness.lab import Lab
+from preflight import models
 
 
 def median_seconds(action, repeat: int) -> float:

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import models, recipes, runner
-from harness.errors import RecipeError
+from harness import recipes, runner
+from preflight import models
+from preflight.errors import RecipeError
 from tests.conftest import FIXTURES
 
 REJECTED = sorted((FIXTURES / "rejected").iterdir())

@@ -154,7 +154,7 @@ def _explain_box(page, site_url):
 
 
 def test_explain_box_sends_a_pasted_log_to_its_section_by_keyboard_and_sends_nothing(page, site_url):
-    from harness import explain
+    from preflight import explain
 
     box = _explain_box(page, site_url)
     requests = []
@@ -187,7 +187,8 @@ def test_explain_box_says_when_nothing_matches_and_points_at_the_list_of_symptom
 
 
 def test_the_page_explains_every_log_of_the_guide_as_the_command_line_does(page, site_url):
-    from harness import explain, explain_rules
+    from harness import explain_rules
+    from preflight import explain
 
     texts = [e.text for e in explain_rules.exemplars()]
     _explain_box(page, site_url)

@@ -14,7 +14,8 @@ from functools import cache
 
 import pytest
 
-from harness import catalogue, explain, explain_rules, logs, recipes, symptoms, topology
+from harness import catalogue, explain_rules, logs, recipes, symptoms, topology
+from preflight import explain
 from harness.explain_rules import Exemplar
 from tests.conftest import EXAMPLES, ROOT
 
@@ -65,12 +66,12 @@ def test_every_symptom_is_shown_by_a_log_or_explained_by_a_section_that_lists_it
 
 def test_the_committed_rules_are_derived_from_the_committed_logs():
     fresh = explain_rules.render(explain_rules.document(list(exemplars())))
-    assert explain.RULES_FILE.read_text() == fresh, f"harness/explain_rules.json is out of date: {explain_rules.REFRESH}"
+    assert explain.RULES_FILE.read_text() == fresh, f"preflight/explain_rules.json is out of date: {explain_rules.REFRESH}"
 
 
 def test_the_refresh_command_says_the_rules_are_current(capsys):
     assert explain_rules.main(update=False) == 0
-    assert capsys.readouterr().out == "harness/explain_rules.json is current\n"
+    assert capsys.readouterr().out == "preflight/explain_rules.json is current\n"
 
 
 def test_every_failure_log_lands_on_its_section_under_every_pip():
@@ -163,7 +164,7 @@ def test_versions_listed_and_none_are_told_apart():
 def test_explain_answers_on_the_command_line_with_the_sections_address(tmp_path):
     log = tmp_path / "ci.log"
     log.write_text((EXAMPLES / "verify-authentication" / "logs" / "wrong-password.log").read_text())
-    result = subprocess.run([sys.executable, "-m", "harness.preflight", "explain", str(log)], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "preflight", "explain", str(log)], cwd=ROOT,
                             capture_output=True, text=True, timeout=60, check=False)
     section = explain.load()["sections"]["unauthorized-401"]
     assert result.returncode == 0, result.stderr
@@ -198,16 +199,15 @@ def test_the_section_address_is_the_published_one_when_the_site_names_itself(tmp
 
 
 def test_explain_ships_with_the_preflight_and_imports_nothing_of_the_guides_tooling():
-    """`pip install` of this repository installs the harness package: the rules must be in it, and explain must run
+    """`pip install` of this repository installs the preflight package: the rules must be in it, and explain must run
     with the standard library alone."""
-    assert explain.RULES_FILE.parent == (ROOT / "harness")
-    code = ("import sys, harness.preflight as p; status = p.main(['explain', sys.argv[1]]); "
+    assert explain.RULES_FILE.parent == (ROOT / "preflight")
+    code = ("import sys, preflight.cli as p; status = p.main(['explain', sys.argv[1]]); "
             "print(status, ' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
     log = EXAMPLES / "connection-failures" / "logs" / "firewalled.log"
     result = subprocess.run([sys.executable, "-c", code, str(log)], cwd=ROOT, capture_output=True, text=True,
                             timeout=60, check=False)
     status, imported = result.stdout.splitlines()[-1].split(" ", 1)
     assert status == "0", result.stdout + result.stderr
-    guide_only = {"pydantic", "pypiserver", "cheroot", "trustme", "cryptography", "mkdocs", "markdown", "pytest",
-                  "playwright"}
-    assert set(imported.split()) & guide_only == set()
+    outside = {m for m in imported.split() if not m.startswith("_")} - set(sys.stdlib_module_names) - {"preflight"}
+    assert outside == set(), "explain imports only the standard library"

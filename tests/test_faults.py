@@ -10,8 +10,7 @@ from collections import Counter
 import pytest
 
 from harness import recipes, runner
-from harness.errors import IndexHostError
-from harness.indexes import IndexHost
+from harness.indexes import IndexHost, IndexHostError
 from harness.lab import Lab
 from harness.tls import SessionCA
 from tests.conftest import EXAMPLES, harness_env, harness_project

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import execution, fidelity, images, logs, models, recipes, runner
+from harness import execution, fidelity, images, logs, recipes, runner
 from harness.images import DOCKER_RUNTIME
+from preflight import models
 from tests.conftest import EXAMPLES, FIXTURES
 
 PROBES = {"clean-environment": (models.DEFAULT,), "shells": models.MODELS}  # probe -> the models it is about

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from docs_macros import pips
-from harness import fetch, models, pip_images, pip_table, pip_versions, recipes
-from harness.errors import RecipeError
+from harness import fetch, pip_images, pip_table, pip_versions, recipes
+from preflight import models
+from preflight.errors import RecipeError
 from tests.conftest import EXAMPLES, ROOT, harness_env, harness_project
 
 

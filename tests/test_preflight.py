@@ -3,18 +3,26 @@
 Each folder under ``preflight/patterns/`` reproduces a pattern from public
 valohai.yaml files (``preflight/corpus.tsv`` lists them; ``patterns/README.md``
 says which pattern came from which file) and holds what the default run shows.
+``preflight/corpus-findings.tsv`` records what a default run finds in each public
+file, linted in its repository, and why each finding is right.
 """
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from docs_macros.preflight import render_preflight
-from harness import cli, preflight
-from harness.errors import shown_path
-from harness.lint import Options, lint_file
+from harness import cli
+from preflight import cli as preflight
+from preflight.errors import shown_path
+from preflight.lint import lint_file
+from preflight.options import Options
+from preflight.rules import RULES
+from tests.conftest import ROOT
 
 HERE = Path(__file__).parent / "preflight"
 PATTERNS = sorted(p for p in (HERE / "patterns").iterdir() if p.is_dir())
@@ -36,8 +44,21 @@ def test_every_pattern_says_where_it_comes_from():
 
 def test_corpus_list_names_repository_path_and_commit():
     rows = [line.split("\t") for line in (HERE / "corpus.tsv").read_text().splitlines()[1:]]
-    assert len(rows) >= 40
+    assert len(rows) >= 100
     assert all(len(row) >= 3 and "/" in row[0] and re.fullmatch(r"[0-9a-f]{40}", row[2]) for row in rows)
+
+
+def test_every_finding_on_the_corpus_is_recorded_with_why_it_is_right():
+    """corpus-findings.tsv holds, for each file, each finding of a default run and why it is right: as many as
+    corpus.tsv counts for the file, each of a rule the preflight has, each with a reason."""
+    files = {row[3]: row for row in (line.split("\t") for line in (HERE / "corpus.tsv").read_text().splitlines()[1:])}
+    findings = [line.split("\t") for line in (HERE / "corpus-findings.tsv").read_text().splitlines()[1:]]
+    assert all(row[4] in ("repository", "file") for row in files.values())
+    assert all(n in files and line.isdigit() and severity in ("error", "warning") and rule in RULES and why.strip()
+               for n, line, severity, rule, why in findings)
+    counted = {n: int(row[5]) for n, row in files.items()}
+    recorded = {n: sum(f[0] == n for f in findings) for n in files}
+    assert recorded == counted
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -64,6 +85,31 @@ def test_json_output(capsys):
     assert finding["rule"] == "credential-in-default" and finding["line"] == 8 and finding["severity"] == "error"
     assert finding["step"] == "train" and finding["fix"]
     assert "cmVmdGtu" not in out  # the token in the fixture's default is never repeated
+
+
+def test_json_names_the_guides_page_and_the_tools_code(capsys):
+    _, out, _ = run(capsys, "--format", "json", str(LINT / "not-posix-sh" / "finds"))
+    [finding] = json.loads(out)["findings"]
+    assert finding["reference"] == "shellcheck SC3010" and finding["guide"] is None
+    _, out, _ = run(capsys, "--format", "json", str(LINT / "status-masked" / "finds"))
+    [finding] = json.loads(out)["findings"]
+    assert finding["guide"].startswith("https://valohai.github.io/private-pypi-guide/") and finding["reference"] is None
+
+
+def test_lint_is_the_default_command_and_can_be_named(capsys):
+    fixture = str(LINT / "log-leak" / "finds")
+    assert run(capsys, "lint", fixture) == run(capsys, fixture)
+
+
+def test_help_loads_neither_the_rules_nor_valohai_yaml():
+    """--help, and any mistake in the options, answer before the parser and the rules are imported."""
+    code = ("import sys, preflight.cli\ntry:\n    preflight.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(sorted(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            check=True)
+    loaded = set(result.stdout.splitlines()[-1].split())
+    assert "usage: valohai-preflight" in result.stdout
+    assert {"valohai_yaml", "jsonschema", "preflight.lint", "preflight.document"} & loaded == set()
 
 
 def test_github_annotations(capsys):

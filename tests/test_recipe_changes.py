@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from harness import recipes, runner
-from harness.errors import RecipeError
+from preflight.errors import RecipeError
 from tests.conftest import EXAMPLES
 
 

@@ -1,10 +1,10 @@
-"""Shell behaviour the guide states, seen in the shells a step may run in (``harness.models``)."""
+"""Shell behaviour the guide states, seen in the shells a step may run in (``preflight.models``)."""
 
 import subprocess
 
 import pytest
 
-from harness import models
+from preflight import models
 
 SHELLS = sorted({model.shell for model in models.MODELS})
 

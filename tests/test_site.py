@@ -7,10 +7,12 @@ import shutil
 
 import pytest
 
-from docs_macros import citations, logs, preflight, recipes as recipe_macros
+from docs_macros import citations, logs, recipes as recipe_macros
+from docs_macros import preflight as preflight_macros
 from docs_macros.registry import manifest_path
-from harness import fidelity, images, models, recipes, vendors
+from harness import fidelity, images, recipes, vendors
 from harness.logs import REWRITES
+from preflight import models
 from tests.conftest import EXAMPLES, ROOT, build_site
 
 DOCS = ROOT / "docs"
@@ -92,7 +94,7 @@ def project_copy(tmp_path, page: str):
     assert git_dates in config, "mkdocs.yml changed: update project_copy"
     config = config.replace(git_dates, "")  # the copy is no git repository
     (tmp_path / "mkdocs.yml").write_text(config + "\nnav:\n  - index.md\n  - target.md\n  - extra.md\n")
-    for name in ("examples", "harness"):
+    for name in ("examples", "harness", "preflight"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text('# Home\n\n{{ recipe("verify-authentication") }}\n')
@@ -150,10 +152,31 @@ def test_registry_and_rule_texts_reach_the_reader_intact(built_site):
     """Texts holding <, > or & are escaped once, not swallowed as HTML nor shown as &amp;lt;."""
     shown = {
         "about": [_as_read(t) for d in vendors.REGISTRY.values() for t in (d.rule, d.title)],
-        "check-your-valohai-yaml": [_as_read(rule.summary) for rule in preflight.RULES.values()],
+        "check-your-valohai-yaml": [_as_read(rule.summary) for rule in preflight_macros.RULES.values()],
     }
     for page, texts in shown.items():
         text = _page_text(built_site, page)
         missing = [t for t in texts if t not in text]
         assert not missing, f"{page}: not shown as written: {missing}"
 
+
+
+HARNESS_WORDS = re.compile(r"stand-in|standing in|scenario|pip matrix|lines\+sh|lines\+bash|and-chain|"
+                           r"Python \d+\.\d+\.\d+|harness", re.IGNORECASE)
+
+
+@pytest.mark.xdist_group("site")
+def test_reader_pages_speak_the_readers_words(built_site):
+    """How the guide is tested lives under about/: a reader page's prose, tables and block titles never use the
+    machinery's vocabulary (what a command printed, inside a block, is as it printed it)."""
+    found = []
+    for html_file in sorted(built_site.rglob("index.html")):
+        page = html_file.parent.relative_to(built_site).as_posix()
+        if page.startswith(("about", "search", "assets")) or page == "404":
+            continue
+        article = re.search(r"<article.*?</article>", html_file.read_text(), re.DOTALL)
+        shown = re.sub(r"<pre.*?</pre>|<script.*?</script>", " ", article[0] if article else "", flags=re.DOTALL)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", shown))
+        found += [f"{page or '.'}: …{text[max(0, m.start() - 40):m.end() + 40].strip()}…"
+                  for m in HARNESS_WORDS.finditer(text)]
+    assert not found, "test vocabulary on reader pages:\n" + "\n".join(found)

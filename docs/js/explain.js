@@ -1,5 +1,5 @@
 // Sends a pasted execution log to the section of this guide that explains its failure. The rules come inline with
-// the page, derived from the guide's own failure logs (harness/explain_rules.py); explain() is harness/explain.py's
+// the page, derived from the guide's own failure logs (harness/explain_rules.py); explain() is preflight/explain.py's
 // algorithm, and the tests check that both give the same answers. It runs in the browser alone and sends nothing.
 (function () {
   var LINE_BREAK = /\r\n|\r|\n/;
@@ -91,7 +91,7 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
   }
 
-  window.explainLog = explain; // what the tests compare with harness/explain.py
+  window.explainLog = explain; // what the tests compare with preflight/explain.py
   if (window.document$) {
     window.document$.subscribe(attach); // mkdocs-material's instant navigation
   } else {

@@ -1,0 +1,3 @@
+import os
+
+print(os.environ["NGC_API_KEY"] != "", os.environ["DATA_DIR"])

@@ -1,0 +1,3 @@
+import os
+
+print("training", os.environ.get("EPOCHS", "10"))
