@@ -170,6 +170,16 @@ def test_index_url_builder_encodes_as_the_special_characters_recipe_does_and_sen
     assert requests == [], f"the builder must send nothing, but the page asked for {requests}"
 
 
+def test_first_paragraph_sits_close_under_the_title(page, site_url):
+    """No empty band between a page's title and its first paragraph (material's 40 px margin looked like one)."""
+    page.goto(f"{site_url}/install/index-url/")
+    gap = page.evaluate("""() => {
+        const title = document.querySelector("article h1");
+        return title.nextElementSibling.getBoundingClientRect().top - title.getBoundingClientRect().bottom;
+    }""")
+    assert 0 < gap <= 24, gap
+
+
 # Every code block a reader can bring into view: those in tabs not selected and in closed details too.
 _SHOW_ALL = """() => {
   document.querySelectorAll("details").forEach((details) => { details.open = true; });
