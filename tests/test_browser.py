@@ -170,6 +170,23 @@ def test_index_url_builder_encodes_as_the_special_characters_recipe_does_and_sen
     assert requests == [], f"the builder must send nothing, but the page asked for {requests}"
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_security_table_shows_every_column(window, site_url, width):
+    """The table of commands that print the token fits the screen: no column is scrolled out of view."""
+    page = window(width=width)
+    page.goto(f"{site_url}/security/")
+    table = page.locator("table", has=page.locator("th", has_text="Don't"))
+    found = table.evaluate("""(table) => {
+        const wrap = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+        const right = Math.min(window.innerWidth, wrap.getBoundingClientRect().right);
+        return {scrolls: wrap.scrollWidth > wrap.clientWidth,
+                hidden: [...table.querySelectorAll("th")].filter((th) => th.getBoundingClientRect().right > right + 1)
+                  .map((th) => th.textContent)};
+    }""")
+    screenshot(page, f"security-table-{width}", table)
+    assert not found["scrolls"] and not found["hidden"], f"at {width} px: {found}"
+
+
 def test_first_paragraph_sits_close_under_the_title(page, site_url):
     """No empty band between a page's title and its first paragraph (material's 40 px margin looked like one)."""
     page.goto(f"{site_url}/install/index-url/")
