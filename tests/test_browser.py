@@ -170,6 +170,59 @@ def test_index_url_builder_encodes_as_the_special_characters_recipe_does_and_sen
     assert requests == [], f"the builder must send nothing, but the page asked for {requests}"
 
 
+def test_index_url_builder_copy_button_copies_the_url_typed(page, site_url):
+    """The builder's URL sits in a code box with material's copy button, which copies what the fields hold now."""
+    page.goto(f"{site_url}/setup/credentials/")
+    form = page.locator("#index-url-builder")
+    form.locator("[name=user]").fill("jane+ci")
+    form.locator("[name=token]").fill("t@ken")
+    url = form.locator("pre > code").inner_text()
+    assert url == "https://jane+ci:t%40ken@acme.jfrog.io/artifactory/api/pypi/pypi-virtual/simple"
+    form.locator("pre").hover()
+    form.locator('button[data-md-type="copy"]').click()
+    assert page.evaluate("navigator.clipboard.readText()") == url
+
+
+# The relative luminance contrast of two colours (WCAG 2), a colour with alpha laid over the background first.
+_CONTRAST = """
+const rgba = (text) => { const [r, g, b, a = 1] = text.match(/[\\d.]+/g).map(Number); return {r, g, b, a}; };
+const background = (element) => {
+  for (let e = element; e; e = e.parentElement) {
+    const colour = rgba(getComputedStyle(e).backgroundColor);
+    if (colour.a > 0) return colour;
+  }
+  return {r: 255, g: 255, b: 255, a: 1};
+};
+const over = (fg, bg) => ({r: fg.r * fg.a + bg.r * (1 - fg.a), g: fg.g * fg.a + bg.g * (1 - fg.a),
+                           b: fg.b * fg.a + bg.b * (1 - fg.a)});
+const luminance = ({r, g, b}) => [r, g, b].map((v) => v / 255)
+  .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+  .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+const contrast = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_index_url_builder_fields_are_labelled_and_their_edges_show(window, site_url, scheme):
+    """Each field has its label, and an edge of 3:1 contrast against the page (WCAG 1.4.11), in both schemes."""
+    page = window(scheme=scheme)
+    page.goto(f"{site_url}/setup/credentials/")
+    fields = page.evaluate("() => {" + _CONTRAST + """
+        return [...document.querySelectorAll("#index-url-builder input")].map((input) => {
+          const style = getComputedStyle(input);
+          const page = background(input.parentElement);
+          return {name: input.name, labels: [...input.labels].map((label) => label.textContent.trim()),
+                  edge: contrast(over(rgba(style.borderTopColor), page), page),
+                  width: parseFloat(style.borderTopWidth)};
+        });
+    }""")
+    screenshot(page, f"index-url-builder-{scheme}", page.locator("#index-url-builder"))
+    assert [f["name"] for f in fields] == ["host", "repository", "user", "token"]
+    for field in fields:
+        assert len(field["labels"]) == 1 and field["labels"][0], f"{field['name']}: labels {field['labels']}"
+        assert field["width"] >= 1 and field["edge"] >= 3, f"{field['name']} ({scheme}): edge {field}"
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_security_table_shows_every_column(window, site_url, width):
     """The table of commands that print the token fits the screen: no column is scrolled out of view."""
