@@ -1,5 +1,7 @@
 """The built site in a real browser: Debian's Chromium, driven by Playwright.
 
+As readers see it on a laptop (1280 px) and on a phone (390 px), in the light and
+the dark colour scheme, with axe-core (``package.json``) checking every page.
 Outside CI, a machine without Chromium skips these tests with the command that
 installs it; in CI (``CI`` set) a missing Chromium is a failure.
 """
@@ -12,6 +14,7 @@ import threading
 
 import pytest
 
+from harness import fetch
 from tests.conftest import EXAMPLES, ROOT
 
 pytestmark = pytest.mark.xdist_group("site")
@@ -343,3 +346,26 @@ def test_yaml_lines_wrap_under_a_hanging_indent_on_a_phone(window, site_url, sit
     screenshot(page, "phone-log", page.locator(".highlight", has_text="Execution log: wrong password").first)
     assert not problems, "\n".join(problems)
     assert wrapped > 20, "a phone's box holds about 40 columns: many recipe lines must wrap"
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_serious_on_any_page(window, site_url, site_pages, scheme):
+    """axe-core (package.json) on every page, as material shows it to a reader whose system is in ``scheme``."""
+    if (missing := fetch.node_tools_installed()) is not None:
+        pytest.fail(missing, pytrace=False)
+    page = window(scheme=scheme)
+    page.context.add_init_script(path=AXE)
+    found = []
+    for path in site_pages:
+        page.goto(f"{site_url}/{path}")
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        found += [
+            f"/{path}: {v['id']} ({v['impact']}): {v['help']}: "
+            + "; ".join(f"{' '.join(map(str, n['target']))}" for n in v["nodes"][:3])
+            + (f" and {len(v['nodes']) - 3} more" if len(v["nodes"]) > 3 else "")
+            for v in result["violations"] if v["impact"] in ("serious", "critical")
+        ]
+    assert not found, f"axe-core, {scheme} scheme:\n" + "\n".join(found)
