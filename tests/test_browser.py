@@ -353,7 +353,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_nothing_serious_on_any_page(window, site_url, site_pages, scheme):
-    """axe-core (package.json) on every page, as material shows it to a reader whose system is in ``scheme``."""
+    """axe-core (package.json) on every page, every tab and detail open, as a reader whose system is in ``scheme`` sees it."""
     if (missing := fetch.node_tools_installed()) is not None:
         pytest.fail(missing, pytrace=False)
     page = window(scheme=scheme)
@@ -361,6 +361,7 @@ def test_axe_finds_nothing_serious_on_any_page(window, site_url, site_pages, sch
     found = []
     for path in site_pages:
         page.goto(f"{site_url}/{path}")
+        page.evaluate(_SHOW_ALL)
         result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         found += [
             f"/{path}: {v['id']} ({v['impact']}): {v['help']}: "
