@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from harness import vendors
 
 from docs_macros.markdown import as_markdown
@@ -16,9 +18,12 @@ def cite(identifier: str, rule: bool = False) -> str:
 
 
 def render_citation(identifier: str, rule: bool = False) -> str:
+    """The vendor's name as the link, the page's title as its tooltip: the source one click away, the sentence
+    left readable (the About page lists every source with its title)."""
     try:
         documented = vendors.entry(identifier)
     except KeyError as exc:
         raise ValueError(exc.args[0]) from None
-    link = f"[{documented.vendor}: {as_markdown(documented.title)}]({documented.url})"
+    title = documented.title.replace('"', "'")
+    link = f'[{documented.vendor}]({documented.url} "{documented.vendor}: {html.escape(title)}")'
     return f"{as_markdown(documented.rule)} ({link})" if rule else link

@@ -25,9 +25,8 @@ def explain_box() -> str:
     rules = json.dumps(explain.load(), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     page_url = BUILD.env.page.url if BUILD.env is not None else ""
     root = "../" * page_url.count("/")
-    label = ("<strong>Paste your execution's log</strong>, or its last lines: the box finds the section that "
-             "explains the failure.")
-    privacy = "It runs in your browser alone: nothing you paste is sent anywhere or stored."
+    label = "<strong>Paste your execution's log</strong>, or its last lines:"
+    privacy = "Nothing you paste leaves your browser."
     return "\n".join([
         f'<form id="explain-log" class="explain-log" markdown="0" autocomplete="off" '
         f'data-page="{html.escape(page_url)}" data-root="{root}">',

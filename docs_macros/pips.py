@@ -33,13 +33,17 @@ def span(versions: list[str]) -> str:
     return ", ".join(versions[:-1]) + (" and " if len(versions) > 1 else "") + versions[-1]
 
 
-def tested_with(slug: str) -> str:
-    """"Tested with pip 20.2.4 to 26.3", and what the older pips do differently, in the recipe's own words."""
+def tested_with(slug: str, step: str | None = None) -> str:
+    """"Tested with pip 20.2.4 to 26.3", and what the older pips do differently, in the recipe's own words; with
+    ``step``, for the scenarios that run that step only (the page shows that step alone)."""
     recipe = BUILD.recipe(slug)
     table = table_of(recipe)
-    if not pip_table.matrix_plans(recipe) or not table or not table.get("scenarios"):
+    plans = [p for p in pip_table.matrix_plans(recipe) if step is None or p.step.name == step]
+    if not plans or not table or not table.get("scenarios"):
         return ""
-    versions, cells = table["pips"], table["scenarios"]
+    shown = {p.name for p in plans}
+    versions = table["pips"]
+    cells = {name: row for name, row in table["scenarios"].items() if name in shown}
     differences: dict[str, list[str]] = {}  # what differs -> the pips it differs under
     for name, row in cells.items():
         for key, override in recipe.scenarios[name].pips.items():

@@ -16,7 +16,7 @@ def recipe(slug: str, annotations: dict[str, str] | None = None, step: str | Non
     """
     BUILD.show("recipes", slug)
     shown = render_step(slug, step, annotations) if step else render_recipe(slug, annotations)
-    line = pips.tested_with(slug)
+    line = pips.tested_with(slug, step)
     return shown + (f"\n\n{line}" if line else "")
 
 

@@ -2,8 +2,9 @@
 
     python scripts/reader_pages.py [SITE_DIR]     # builds the site into a temporary folder without one
 
-Prose is the text a reader reads in the page's article, outside code blocks, logs and the
-table of contents; the About pages (about/) are not reader pages and are left out.
+Prose is the text a reader reads in the page's article, outside code blocks, logs, tables and the
+table of contents (words in tables are counted apart); the About pages (about/) are not reader
+pages and are left out.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ class _Article(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.depth = {"article": 0, "pre": 0, "skip": 0}
+        self.depth = {"article": 0, "pre": 0, "skip": 0, "table": 0}
         self.words: list[str] = []
+        self.table_words: list[str] = []
         self.blocks: list[tuple[str, int]] = []  # (title, lines)
         self._title = ""
         self._pre_text: list[str] = []
@@ -38,6 +40,8 @@ class _Article(HTMLParser):
         if self.depth["article"] and tag == "pre":
             self.depth["pre"] += 1
             self._pre_text = []
+        if self.depth["article"] and tag == "table":
+            self.depth["table"] += 1
         if self.depth["article"] and "filename" in classes:
             self._in_title, self._title = True, ""
         if self.depth["article"] and ("headerlink" in classes or tag in ("script", "style")):
@@ -46,6 +50,8 @@ class _Article(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "article":
             self.depth["article"] -= 1
+        if self.depth["article"] and tag == "table" and self.depth["table"]:
+            self.depth["table"] -= 1
         if self.depth["article"] and tag == "pre" and self.depth["pre"]:
             self.depth["pre"] -= 1
             text = "".join(self._pre_text).strip("\n")
@@ -65,7 +71,7 @@ class _Article(HTMLParser):
         if self.depth["pre"]:
             self._pre_text.append(data)
         elif not self.depth["skip"]:
-            self.words += re.findall(r"\S+", data)
+            (self.table_words if self.depth["table"] else self.words).extend(re.findall(r"\S+", data))
 
 
 def measure(site: Path) -> dict[str, dict]:
@@ -77,8 +83,8 @@ def measure(site: Path) -> dict[str, dict]:
         parser = _Article()
         parser.feed(html.read_text())
         logs = [(title, n) for title, n in parser.blocks if title.startswith("Execution log")]
-        pages[relative or "."] = {"words": len(parser.words), "logs": len(logs), "log lines": sum(n for _, n in logs),
-                                  "blocks": len(parser.blocks)}
+        pages[relative or "."] = {"words": len(parser.words), "in tables": len(parser.table_words), "logs": len(logs),
+                                  "log lines": sum(n for _, n in logs), "blocks": len(parser.blocks)}
     return pages
 
 
@@ -90,11 +96,10 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-d", str(site)], cwd=ROOT, check=True)
     pages = measure(site)
     width = max(len(p) for p in pages)
-    print(f"{'page':{width}}  words  logs  log lines  blocks")
-    for page, m in pages.items():
-        print(f"{page:{width}}  {m['words']:5}  {m['logs']:4}  {m['log lines']:9}  {m['blocks']:6}")
-    total = {k: sum(m[k] for m in pages.values()) for k in ("words", "logs", "log lines", "blocks")}
-    print(f"{'total':{width}}  {total['words']:5}  {total['logs']:4}  {total['log lines']:9}  {total['blocks']:6}")
+    keys = ("words", "in tables", "logs", "log lines", "blocks")
+    print(f"{'page':{width}}  " + "  ".join(keys))
+    for page, m in [*pages.items(), ("total", {k: sum(m[k] for m in pages.values()) for k in keys})]:
+        print(f"{page:{width}}  " + "  ".join(f"{m[k]:{len(k)}}" for k in keys))
 
 
 if __name__ == "__main__":

@@ -149,6 +149,11 @@ def test_searching_401_leads_to_troubleshooting(page, site_url):
     first = page.locator(".md-search-result__item a").first
     first.wait_for()
     assert "troubleshooting" in (first.get_attribute("href") or "")
+    pages = [href.split("#")[0] for href in page.locator("li.md-search-result__item > a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")]
+    about = [i for i, href in enumerate(pages) if "/about/" in href]
+    assert pages and (not about or all("/about/" in href for href in pages[about[0]:])), \
+        f"the pages on how the guide is tested rank below every reader page: {pages}"
     first.click()
     page.wait_for_url("**/troubleshooting/**")
     assert page.locator('h2[id="unauthorized-401"]').is_visible()

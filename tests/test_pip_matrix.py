@@ -164,7 +164,7 @@ def test_a_recipes_page_line_says_in_reader_words_which_pips_differ_and_why():
     line = pips.tested_with("verify-authentication")
     first, pinned = pip_versions.MATRIX[0], pip_versions.PINNED
     assert line.startswith(f"**Tested with pip {first} to {pinned}.** Where older pips differ:")
-    assert "- pip 20.2.4 and 22.0.4: pip install --dry-run exists from pip 22.2 on" in line
+    assert "- pip 20.2.4 and 22.0.4: pip install --dry-run came in pip 22.2" in line
     assert "valid-credentials" not in line and "matrix" not in line, "no scenario names, no test vocabulary"
     assert pips.tested_with("extra-index-url") == f"**Tested with pip {first} to {pinned}.**"
     assert pips.tested_with("uv") == "", "a recipe that runs no pip says nothing of pips"
