@@ -1,4 +1,4 @@
-pytest_plugins = ["harness.pytest_plugin", "harness.pip_matrix_plugin"]
+pytest_plugins = ["harness.pytest_plugin"]
 
 
 def pytest_addoption(parser):

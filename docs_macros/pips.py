@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness import pip_table, pip_versions, recipes
+from harness import tables, pip_versions, recipes
 
 from docs_macros.markdown import as_markdown, indent
 from docs_macros.registry import BUILD, EXAMPLES, macro
@@ -12,11 +12,11 @@ _LOG_ONLY = {"log", "not-in-log"}  # a pips: range that changes only these: the 
 
 def table_of(recipe: recipes.Recipe) -> dict | None:
     """The recipe's committed pip table; one that names a scenario the recipe no longer has fails the build."""
-    table = pip_table.load_table(recipe)
+    table = tables.load_table(recipe)
     gone = sorted(set((table or {}).get("scenarios", {})) - set(recipe.scenarios))
     if gone:
-        raise ValueError(f"examples/{recipe.slug}/logs/{pip_table.TABLE} has scenarios the recipe no longer has "
-                         f"({', '.join(gone)}): {pip_table.REFRESH.format(slug=recipe.slug)}")
+        raise ValueError(f"examples/{recipe.slug}/logs/{tables.TABLE} has scenarios the recipe no longer has "
+                         f"({', '.join(gone)}): {tables.REFRESH.format(slug=recipe.slug)}")
     return table
 
 
@@ -38,7 +38,7 @@ def tested_with(slug: str, step: str | None = None) -> str:
     ``step``, for the scenarios that run that step only (the page shows that step alone)."""
     recipe = BUILD.recipe(slug)
     table = table_of(recipe)
-    plans = [p for p in pip_table.matrix_plans(recipe) if step is None or p.step.name == step]
+    plans = [p for p in tables.matrix_plans(recipe) if step is None or p.step.name == step]
     if not plans or not table or not table.get("scenarios"):
         return ""
     shown = {p.name for p in plans}
@@ -66,11 +66,11 @@ def pip_matrix_tables() -> str:
     for folder in recipes.discover(EXAMPLES):
         recipe = BUILD.recipe(folder.name)
         table = table_of(recipe)
-        if not pip_table.matrix_plans(recipe):
+        if not tables.matrix_plans(recipe):
             continue
         lines = [f"## {recipe.slug}", ""]
         if table is None:
-            lines.append(f"Not run under the pip matrix yet: `{pip_table.REFRESH.format(slug=recipe.slug)}`.")
+            lines.append(f"Not run under the pip matrix yet: `{tables.REFRESH.format(slug=recipe.slug)}`.")
             sections.append("\n".join(lines))
             continue
         versions = table["pips"]

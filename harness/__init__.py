@@ -1,40 +1,34 @@
 """Run the guide's recipes as Valohai executions against local PyPI indexes.
 
-One module, one job:
+One module, one job, in the order data flows (a module imports only those above it;
+the lint, the execution models and valohai.yaml's parsing are the ``preflight`` package's):
 
-- ``catalogue``   the stub packages each package set builds (data only)
-- ``wheels``      builds those stubs as real, reproducible wheels
-- ``credentials`` fake credentials, and the leak detector that knows all their forms
-- ``topology``    the stand-in hosts, repositories and the roles scenarios name (data only)
-- ``tls``         the session's certificate authority
-- ``indexes``     serves repositories with pypiserver over HTTPS on 127.0.0.1
-- ``gateway``     the proxy: pypi.org tunnels to its stand-in, every other outside address is refused
-- ``lab``         one test session's wheels, indexes and gateways, started and stopped together
-- ``images``      the images the harness stands in for, and the environment each sets
-- ``models``      the ways the platform may run a step's command items
-- ``fidelity``    where an emulated execution differs from a real one
-- ``yamlsource``  YAML loading that remembers lines, for errors that point at them
-- ``valohai``     validates valohai.yaml with valohai-yaml, finds places in it (``Places``), builds a step's commands
-- ``recipes``     discovers ``examples/<slug>/`` folders, validates them, resolves scenarios into plans
-- ``sandbox``     a throw-away filesystem per execution, laid out like the image's
-- ``execution``   runs a script as root in a namespace of its own, under a time limit
-- ``checks``      judges an execution's evidence against its plan
-- ``logs``        masks secrets and rewrites stand-in addresses and sandbox paths
-- ``lint``        the semantic lint of valohai.yaml: a package of small rule modules, with severities
-- ``preflight``   the lint as a command for any repository (``valohai-preflight``, the pre-commit hook)
-- ``symptoms``    what a failed execution's log says, the section that explains it, the scenarios that show it (data only)
-- ``explain_rules`` derives from the committed failure logs the rules that recognise a log (``explain_rules.json``)
-- ``explain``     ``valohai-preflight explain <log>``: the section that explains a log, by those rules
-- ``runner``      ties the above into "run this plan", and returns every verdict
-- ``cli``         ``python -m harness``; ``pytest_plugin`` collects recipes as tests
-
-The pip matrix, every scenario under the pips real images ship:
-
-- ``pip_versions``      which pips, why each, with sources (data only)
-- ``fetch``             ``python -m harness fetch`` (set-up): the matrix's pip wheels, the older uv, the Node tools
-- ``pip_images``        the image with another pip, unpacked from its wheel
-- ``pip_matrix``        runs a scenario under a pip and judges it
-- ``pip_table``         each recipe's table of what held under which pip (the site reads it)
-- ``pip_matrix_cli``    ``python -m harness matrix`` and ``matrix-gather``
-- ``pip_matrix_plugin`` ``pytest --pip-matrix``
+- ``catalogue``     the stub packages each package set builds (data only)
+- ``topology``      the stand-in hosts, repositories and the roles scenarios name (data only)
+- ``images``        the images the harness stands in for, and the environment each sets (data only)
+- ``fidelity``      where an emulated execution differs from a real one (data the execution code reads)
+- ``vendors``       what each vendor documents, with its source (data only)
+- ``pip_versions``  which pips the matrix runs, why each, with sources (data only)
+- ``symptoms``      what a failed log says, the section that explains it, the scenarios that show it (data only)
+- ``errors``        what stops the harness itself
+- ``credentials``   fake credentials, and the leak detector that knows all their forms
+- ``wheels``        builds the stubs as real, reproducible wheels
+- ``tls``           the session's certificate authorities
+- ``indexes``       serves repositories with pypiserver over HTTPS on 127.0.0.1
+- ``gateway``       the proxy: pypi.org tunnels to its stand-in, every other outside address is refused
+- ``faults``        hosts that refuse, drop or never answer a connection
+- ``sandbox``       a throw-away filesystem per execution, laid out like the image's
+- ``janitor``       kills what executions leave behind, even when the harness is killed
+- ``fetch``         set-up: the matrix's pip wheels, the older uv, the Node tools
+- ``toolsets``      the pinned pip and uv, or another of the matrix, as an image's files
+- ``lab``           one session's wheels, indexes, gateways and toolsets, started and stopped together
+- ``recipes``       ``examples/<slug>/`` folders: the scenario schema, validation, plans
+- ``derivation``    when a run under one execution model shows what another's would be
+- ``execution``     runs a script as root in a namespace of its own, under a time limit
+- ``logs``          masks secrets, rewrites stand-in addresses and sandbox paths, finds the telling lines
+- ``checks``        judges an execution's evidence against its plan
+- ``tables``        each recipe's pip table (``logs/pip-matrix.json``): the verdicts of a run under another pip
+- ``runner``        runs one plan, for every axis (model, pip, uv), and returns every verdict
+- ``explain_rules`` derives the rules that send a failed log to its section (``preflight/explain_rules.json``)
+- ``cli``           ``python -m harness``; ``pytest_plugin`` collects recipes as tests, ``--pip-matrix`` included
 """

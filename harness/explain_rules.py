@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import catalogue, logs, pip_table, pip_versions, recipes, symptoms
+from harness import catalogue, logs, tables, pip_versions, recipes, symptoms
 from preflight import models
 from preflight.explain import RULES_FILE
 
@@ -99,12 +99,12 @@ def exemplars(examples: Path = EXAMPLES) -> list[Exemplar]:
             name = f"{recipe.slug}::{plan.name}" + (f"@{plan.model}" if plan.has_own_log else "")
             text = logs.split_header(plan.log_path.read_text())[1]
             found.setdefault((name, text), Exemplar(name, _key(recipe.slug, plan.name), plan.expect.outcome, text))
-        for scenario, cells in ((pip_table.load_table(recipe) or {}).get("scenarios") or {}).items():
+        for scenario, cells in ((tables.load_table(recipe) or {}).get("scenarios") or {}).items():
             reference = recipe.plan(scenario, models.DEFAULT).log_path.read_text()
             for version, cell in cells.items():
                 if not cell["log"]:
                     continue  # the committed log's own lines
-                text = "\n".join(pip_table.apply_difference(reference, cell["log"]))
+                text = "\n".join(tables.apply_difference(reference, cell["log"]))
                 key = _key(recipe.slug, scenario, cell["declared"])
                 name = f"{recipe.slug}::{scenario} under pip {version}"
                 found.setdefault((name, text), Exemplar(name, key, cell["outcome"], text))

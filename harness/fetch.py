@@ -90,3 +90,18 @@ def main() -> int:
     print(f"fetch: pip {', '.join(p.version for p in OLDER)} and uv {OLDER_UV.version} in {WHEELS}"
           + (f"; {tools} in {NODE_TOOLS}" if node else ""))
     return 0
+
+
+def uv_wheel(version: str) -> Path:
+    """The older uv's wheel, which README's set-up fetches into .cache/pip-matrix, checked against its hash."""
+    if version != OLDER_UV.version:
+        raise ToolsetMissing(f"uv {version} is not the matrix's older uv ({OLDER_UV.version}; harness/pip_versions.py)")
+    wheel = cached("uv", version, OLDER_UV.sha256)
+    if wheel is None:
+        raise ToolsetMissing(f"uv {version}'s wheel is not in {WHEELS.relative_to(ROOT)}/, which README's set-up "
+                             "fetches: .venv/bin/python -m harness fetch")
+    return wheel
+
+
+class ToolsetMissing(FileNotFoundError):
+    """A wheel the pip matrix needs is not in the cache: README's set-up fetches it."""

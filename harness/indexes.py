@@ -30,13 +30,12 @@ from cheroot.ssl import Adapter
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 from pypiserver.config import Config
 
+from harness.errors import IndexHostError
 from harness.credentials import Credentials
 
 logging.getLogger("pypiserver").setLevel(logging.WARNING)
 
 
-class IndexHostError(RuntimeError):
-    """An index host could not start or stopped answering."""
 
 
 @dataclass(frozen=True)

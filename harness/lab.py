@@ -1,40 +1,38 @@
-"""One session's stub wheels, index hosts, gateways and sandboxes, started and stopped together.
+"""One session's stub wheels, index hosts, gateways and toolsets, started and stopped together.
 
 The lab starts what ``topology`` declares. A scenario sees one of two
 *worlds*: the normal one, or one where an attacker has published higher
 versions of private names on the public index (the ``squatter``), which the
-Artifactory virtual repository's PyPI remote then serves too.
+Artifactory virtual repository's PyPI remote then serves too. Executions run
+with a *toolset*, a pip and a uv laid out as the image's files: the pinned
+pair, made at start, or another pip or uv of the matrix, made the first time a
+plan asks for it (``toolset``).
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from uv import find_uv_bin
 
-from harness import catalogue, topology
+from harness import catalogue, topology, toolsets
 from harness.credentials import Credentials, Secrets, session_credentials
 from harness.faults import FailingHost
 from harness.gateway import PUBLIC_NAMES, Gateway
-from harness.indexes import IndexHost, IndexHostError, ServedRepository
+from harness.errors import IndexHostError, ToolsetError
+from harness.indexes import IndexHost, ServedRepository
 from harness.janitor import janitor
-from harness.sandbox import LOCAL_CERTIFICATES, SCRATCH, ImageTemplate, Mount, SandboxPool
-from harness.tls import COMPANY_CA_ORGANIZATION, SESSION_CA_NAME, SessionCA
+from harness.sandbox import SCRATCH, SandboxPool
+from harness.tls import COMPANY_CA_ORGANIZATION, SessionCA
+from harness.toolsets import PINNED_PIP, PINNED_UV, Toolset
 from harness.topology import PUBLIC, Role
 from harness.wheels import build_package_set
-
-SYSTEM_CERTS = Path("/etc/ssl/certs")
-SYSTEM_BUNDLE = "ca-certificates.crt"
-# This machine's pip and uv configuration, which no image has: hidden from every execution.
-MACHINE_CONFIGURATION = ("/etc/pip.conf", "/etc/xdg/pip", "/etc/xdg/uv", "/etc/uv", "/etc/ca-certificates/update.d")
 
 
 @dataclass(frozen=True)
@@ -77,21 +75,20 @@ class Lab:
             janitor.watch_path(str(self.workdir))
         self.credentials = session_credentials()
         self.secrets = Secrets.of(self.credentials)
-        self.pip_version = metadata.version("pip")
-        self.uv_version = metadata.version("uv")
         self.ca = SessionCA()
         self.company_ca = SessionCA(COMPANY_CA_ORGANIZATION)
         self.hosts: list[IndexHost] = []
         self.gateways: dict[bool, Gateway] = {}
-        self.sandboxes: SandboxPool | None = None
-        self.template: ImageTemplate | None = None
+        self._toolsets: dict[tuple[str, str], Toolset] = {}
+        self._unrunnable: dict[tuple[str, str], ToolsetError] = {}
+        self._making = threading.Lock()
         self._worlds: dict[bool, World] = {}
         self.failing = {h.name: FailingHost(h.failure) for h in topology.HOSTS if h.failure}
 
     def start(self) -> Lab:
         # The image template is mostly file copying, which releases the GIL: made beside the servers' start.
         making = ThreadPoolExecutor(1, thread_name_prefix="image template")
-        template = making.submit(self._image_template)
+        template = making.submit(toolsets.pinned_template, self.workdir, self.ca, Path(find_uv_bin()))
         try:
             sets = {s.name: build_package_set(s, self.workdir / "wheels" / s.name) for s in catalogue.PACKAGE_SETS}
             for failing in self.failing.values():
@@ -106,8 +103,8 @@ class Lab:
                 hosts = shared | own[squatter]
                 gateway = self.gateways[squatter] = Gateway(hosts["pypi"].port).start()
                 self._worlds[squatter] = World(hosts, self.failing, gateway, self.credentials, squatter)
-            self.template = template.result()
-            self.sandboxes = SandboxPool(self.template).start()
+            pinned = template.result()
+            self._toolsets[PINNED_PIP, PINNED_UV] = Toolset(PINNED_PIP, PINNED_UV, pinned, SandboxPool(pinned).start())
         except BaseException:
             template.cancel()
             making.shutdown(wait=True)
@@ -115,6 +112,33 @@ class Lab:
             raise
         making.shutdown()
         return self
+
+    def toolset(self, pip: str | None = None, uv: str | None = None) -> Toolset:
+        """The pinned pip and uv, or another of the matrix in their place: made once, on first use."""
+        key = (pip or PINNED_PIP, uv or PINNED_UV)
+        with self._making:
+            if key in self._unrunnable:
+                raise self._unrunnable[key]
+            if key not in self._toolsets:
+                pinned = self._toolsets[PINNED_PIP, PINNED_UV]
+                folder = self.workdir / "toolsets" / "-".join(key)
+                try:
+                    template = toolsets.other_template(pinned.template, folder, *key, self.ca.pem)
+                except ToolsetError as exc:
+                    self._unrunnable[key] = exc
+                    raise
+                self._toolsets[key] = Toolset(*key, template, SandboxPool(template, ready=1).start())
+            return self._toolsets[key]
+
+    @property
+    def template(self):
+        """The pinned toolset's image files."""
+        return self.toolset().template
+
+    @property
+    def sandboxes(self) -> SandboxPool:
+        """The pinned toolset's sandboxes."""
+        return self.toolset().sandboxes
 
     def world(self, squatter: bool = False) -> World:
         world = self._worlds[squatter]
@@ -140,8 +164,9 @@ class Lab:
         return [a for gateway in self.gateways.values() for a in gateway.attempts]
 
     def stop(self) -> None:
-        if self.sandboxes is not None:
-            self.sandboxes.stop()
+        for toolset in self._toolsets.values():
+            toolset.stop()
+        self._toolsets.clear()
         servers = [*self.hosts, *self.gateways.values(), *self.failing.values()]
         stopping = [threading.Thread(target=server.stop) for server in servers]  # each waits on its own threads
         for thread in stopping:
@@ -190,33 +215,3 @@ class Lab:
         """A file a scenario hands the execution as a Valohai input (``topology.INPUT_FILES``): name, content."""
         content = {"company-ca": self.company_ca.pem}[kind]
         return topology.INPUT_FILES[kind][0], content
-
-    def _image_template(self) -> ImageTemplate:
-        """The image's /usr/local with the pinned pip, and a system certificate store that trusts the session CA."""
-        pinned = self.workdir / "pinned-pip"
-        dist = metadata.distribution("pip")
-        dist_info = Path(dist._path)
-        shutil.copytree(Path(dist.locate_file("pip")), pinned / "pip")  # with its .pyc files: still valid, same mtimes
-        shutil.copytree(dist_info, pinned / dist_info.name)
-        certs = self.workdir / "certs"
-        if not (SYSTEM_CERTS / SYSTEM_BUNDLE).is_file():
-            raise IndexHostError(f"the emulated images need a Debian certificate store at {SYSTEM_CERTS}: "
-                                 "apt-get install ca-certificates")
-        # The session CA as a local certificate, the way update-ca-certificates installs one: a file in
-        # /usr/local/share/ca-certificates, a link to it in /etc/ssl/certs, and the PEM at the bundle's end.
-        shutil.copytree(SYSTEM_CERTS, certs, symlinks=True)
-        (certs / SYSTEM_BUNDLE).unlink()  # a link in some stores: write our own copy
-        (certs / SYSTEM_BUNDLE).write_bytes((SYSTEM_CERTS / SYSTEM_BUNDLE).read_bytes() + self.ca.pem)
-        local = self.ca.write_pem(self.workdir / f"{SESSION_CA_NAME}.crt")
-        (certs / f"{SESSION_CA_NAME}.pem").symlink_to(f"{LOCAL_CERTIFICATES}/{local.name}")
-        hashed = subprocess.run(["openssl", "x509", "-subject_hash", "-noout", "-in", str(local)],
-                                capture_output=True, text=True, check=False).stdout.strip()
-        if hashed:  # what update-ca-certificates links, for lookups by directory
-            (certs / f"{hashed}.0").symlink_to(f"{SESSION_CA_NAME}.pem")
-        empty_file, empty_dir = self.workdir / "empty-file", self.workdir / "empty-folder"
-        empty_file.touch()
-        empty_dir.mkdir()
-        hidden = tuple(Mount(p, source=empty_dir if Path(p).is_dir() else empty_file)
-                       for p in MACHINE_CONFIGURATION if Path(p).exists())
-        return ImageTemplate.make(self.workdir / "image", pinned, certs, local, Path(find_uv_bin()), hidden,
-                                  topology.resolved_names())

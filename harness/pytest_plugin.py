@@ -2,18 +2,29 @@
 
 Test ids read ``examples/<slug>/scenarios.yaml::<scenario>[<model>]``, and each
 can be passed back to pytest; without ``[<model>]`` it runs the scenario under
-every model. Where two models run the same script, one run stands for both and
-its id names both (``[lines+sh,and-chain+sh]``); asking for either model by its
-own id runs that model alone. A folder that isn't a valid recipe (no
-scenarios.yaml, a broken scenario) is a collection error that names the file,
-the line and the reason, so nothing runs until it is fixed. A failure's first
-line, which pytest's short summary shows, is its first failed expectation.
+every model. Where two models run the same script, or one's run shows what the
+other's would do (``harness.derivation``), one item stands for both and its id
+names both (``[lines+sh,and-chain+sh]``); asking for either model by its own id
+runs that model alone. A folder that isn't a valid recipe (no scenarios.yaml, a
+broken scenario) is a collection error that names the file, the line and the
+reason, so nothing runs until it is fixed. A failure's first line, which
+pytest's short summary shows, is its first failed expectation.
+
+``--pip-matrix`` (a flag; ``--pips=24.0,25.2`` for some pips) collects instead
+each scenario that runs pip under each older pip of the matrix,
+``::<scenario>[pip-<version>]``, and each recipe's ``::pip-matrix-table``; the
+same items run them, through the same ``runner.run``. The items of one recipe
+under one pip form an xdist group, so each process builds a pip's toolset the
+first time one of its items needs it. A pip that can't run on this machine's
+Python is a skip, and the terminal summary says why (in CI, where ``CI`` is set,
+a failure). ``--pip-matrix-results DIR`` writes each process's cells there, for
+``python -m harness matrix-gather``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
+import json
 import os
 import signal
 import threading
@@ -24,8 +35,8 @@ import pytest
 from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
 from _pytest.nodeid import coerce_node_id
 
-from harness import checks, execution, recipes, runner
-from harness.indexes import IndexHostError
+from harness import checks, execution, pip_versions, recipes, runner, tables
+from harness.errors import IndexHostError, ToolsetError
 from harness.lab import Lab
 from preflight import models
 from preflight.errors import RecipeError
@@ -41,7 +52,40 @@ def session_lab() -> Lab:
     return _lab
 
 
+_cells: dict[str, dict[str, dict[str, dict]]] = {}  # slug -> scenario -> pip -> cell, this process's
+_unrunnable: dict[str, tuple[str, int]] = {}  # pip -> (why it can't run here, items it held back), all processes'
+UNRUNNABLE = "pip-matrix-unrunnable"  # the user property a matrix item reports the reason by
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("pip matrix")
+    # A flag, not an option with an optional value: "--pip-matrix examples/<slug>" must not take the path as pips.
+    group.addoption("--pip-matrix", action="store_const", const="all", default=None,
+                    help="run every scenario under every older pip of the matrix instead of the default suite")
+    group.addoption("--pips", default=None, metavar="VERSIONS",
+                    help="with the pip matrix, only these pips, comma-separated (e.g. --pips=20.2.4,24.0); "
+                         "implies --pip-matrix")
+    group.addoption("--pip-matrix-results", type=Path, default=None, metavar="DIR",
+                    help="write the matrix's results to DIR, for python -m harness matrix-gather")
+
+
+def selected(config) -> tuple[str, ...] | None:
+    """The pips ``--pip-matrix`` (and ``--pips``) ask for, or None without it."""
+    if config.getoption("pip_matrix", None) is None and config.getoption("pips", None) is None:
+        return None
+    value = config.getoption("pips", None)
+    if value is None:
+        return pip_versions.MATRIX
+    versions = tuple(v.strip() for v in value.split(",") if v.strip())
+    unknown = [v for v in versions if v not in pip_versions.MATRIX]
+    if unknown or not versions:
+        raise pytest.UsageError(f"--pips: {', '.join(unknown) or 'no pip given'}: not in the matrix "
+                                f"({', '.join(pip_versions.MATRIX)}; harness/pip_versions.py)")
+    return versions
+
+
 def pytest_configure(config):
+    selected(config)  # an unknown pip is a usage error before anything is collected
     # SIGTERM ends pytest like Ctrl-C does, so fixtures, sessionfinish and `finally` run.
     # A signal sent to the pytest process alone reaches its xdist workers too, as a
     # terminal's Ctrl-C does, instead of after xdist's five-second shutdown grace.
@@ -85,12 +129,17 @@ def _within_one_recipe(arg: str) -> bool:
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Let ``--dist loadgroup`` keep an ``xdist_group`` on one worker again.
+def pytest_collection_modifyitems(config, items):
+    """Under the pip matrix, only its items run; and ``--dist loadgroup`` keeps an ``xdist_group`` on one worker.
 
     xdist 3.8 marks a grouped item by appending ``@<group>`` to ``item._nodeid``, which pytest 9 no
     longer reads (a node's id lives in ``_id``): the groups were silently ignored. Copy the mark across.
     """
+    if selected(config) is not None:
+        other = [i for i in items if not getattr(i, "in_matrix", False)]
+        if other:
+            config.hook.pytest_deselected(items=other)
+            items[:] = [i for i in items if getattr(i, "in_matrix", False)]
     for item in items:
         grouped = getattr(item, "_nodeid", None)
         if grouped and grouped != item.nodeid:
@@ -115,6 +164,12 @@ _served: Counter[int] = Counter()  # HTTP statuses the local indexes answered, a
 
 def pytest_sessionfinish(session):
     global _lab
+    folder = session.config.getoption("pip_matrix_results", None)
+    if folder is not None and _cells:
+        folder.mkdir(parents=True, exist_ok=True)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        pips = "_".join(selected(session.config))  # CI's jobs put their files in one folder: names must differ
+        (folder / f"pip-{pips}-{worker}.json").write_text(json.dumps(_cells, indent=1) + "\n")
     execution.kill_all()
     if _lab is not None:
         _served.update(_lab.statuses())
@@ -131,7 +186,19 @@ def pytest_testnodedown(node, error):
     _served.update({int(k): v for k, v in node.workeroutput.get("harness_statuses", {}).items()})
 
 
+def pytest_runtest_logreport(report):
+    """Runs in the process that reports (xdist's controller too): gather why pips could not run."""
+    if report.when != "call":
+        return
+    for name, value in report.user_properties:
+        if name == UNRUNNABLE:
+            version, reason = value
+            _unrunnable[version] = (reason, _unrunnable.get(version, (reason, 0))[1] + 1)
+
+
 def pytest_terminal_summary(terminalreporter):
+    if _unrunnable:
+        _summarize_unrunnable(terminalreporter)
     if not _served:
         return
     terminalreporter.write_line(
@@ -139,6 +206,19 @@ def pytest_terminal_summary(terminalreporter):
         f"server errors: {_server_errors()}",
         red=bool(_server_errors()),
     )
+
+
+def _summarize_unrunnable(terminalreporter) -> None:
+    """pytest shows skip reasons only with -rs: say here, for each pip that could not run, why."""
+    failing = bool(os.environ.get("CI"))
+    markup = {"red": True} if failing else {"yellow": True}
+    terminalreporter.section("pips of the matrix that cannot run here", sep="=", **markup)
+    for version in sorted(_unrunnable, key=list(pip_versions.MATRIX).index):
+        reason, held = _unrunnable[version]
+        terminalreporter.write_line(f"{reason} ({held} item(s) {'failed' if failing else 'skipped'})", **markup)
+    terminalreporter.write_line("Their cells are not checked: run the matrix on a Python that every pip of "
+                                "harness/pip_versions.py supports" + (" (CI must run the whole matrix)." if failing
+                                                                       else "; in CI (CI set) they fail."))
 
 
 def _server_errors() -> int:
@@ -187,17 +267,20 @@ class NotARecipe(_ShowsRecipeErrors, pytest.Directory):
 class RecipeFile(_ShowsRecipeErrors, pytest.File):
     def collect(self):
         recipe = recipes.load(self.path.parent)
-        if self.config.getoption("pip_matrix", None) is not None:  # harness.pip_matrix_plugin
-            from harness import pip_matrix_plugin
-
-            yield from pip_matrix_plugin.items(self, recipe)
+        versions = selected(self.config)
+        if versions is not None:
+            yield TableItem.from_parent(self, name="pip-matrix-table", recipe=recipe)
+            for plan in tables.pip_plans(recipe, versions):
+                item = ScenarioItem.from_parent(self, name=plan.id, plan=plan)
+                item.add_marker(pytest.mark.xdist_group(f"pip-{plan.pip}-{recipe.slug}"))
+                yield item
             return
         yield LintItem.from_parent(self, name="lint", recipe=recipe)
+        yield TableItem.from_parent(self, name="pip-matrix-table", recipe=recipe)  # its shape: files alone
         asked = self._models_asked_for()
         for plan in recipe.plans():
-            if plan.same_as and plan.id not in asked.get(plan.name, {plan.id}):
-                for model in (plan.model, *plan.same_as):  # asked for by a model's own id: that model alone
-                    alone = dataclasses.replace(plan, model=model, same_as=())
+            if (plan.same_as or plan.derived) and plan.id not in asked.get(plan.name, {plan.id}):
+                for alone in plan.alone():  # asked for by a model's own id: that model alone
                     yield ScenarioItem.from_parent(self, name=alone.id, plan=alone)
             else:
                 yield ScenarioItem.from_parent(self, name=plan.id, plan=plan)
@@ -227,6 +310,7 @@ class ScenarioItem(_Item):
     def __init__(self, *, plan: recipes.Plan, **kwargs):
         super().__init__(**kwargs)
         self.plan = plan
+        self.in_matrix = plan.pip is not None
 
     def runtest(self):
         try:
@@ -234,12 +318,43 @@ class ScenarioItem(_Item):
         except IndexHostError as exc:
             self.session.shouldstop = f"harness: {exc}"  # every later scenario would fail the same way
             raise
+        except FileNotFoundError as exc:  # a wheel of the matrix: README's set-up fetches it
+            raise Failed(str(exc)) from None
+        except ToolsetError as exc:
+            self.user_properties.append((UNRUNNABLE, [self.plan.pip, str(exc)]))  # for the summary, from any worker
+            if os.environ.get("CI"):
+                raise Failed(f"{exc}; CI must run the whole matrix") from None
+            pytest.skip(str(exc))
+        if run.cell is not None:
+            _cells.setdefault(self.plan.recipe.slug, {}).setdefault(self.plan.name, {})[self.plan.pip] = \
+                run.cell.to_json()
+        for model, why in run.derived.items():
+            self.user_properties.append(("derived", f"{model}: {why}"))
         if not run.passed:
             raise Failed(str(run.first_failure), f"{run.first_failure}\n{run.report()}")
 
     def reportinfo(self):
         line = self.plan.recipe.source.line("scenarios", self.plan.name)
         return self.path, (line or 1) - 1, self.nodeid
+
+
+class TableItem(_Item):
+    """The recipe's committed table covers its scenarios and the matrix's pips: a new scenario or pip, or a changed
+    ``pips:`` range, shows here before the matrix runs (that its cells are current is the matrix's check)."""
+
+    in_matrix = True
+
+    def __init__(self, *, recipe: recipes.Recipe, **kwargs):
+        super().__init__(**kwargs)
+        self.recipe = recipe
+
+    def runtest(self):
+        verdict = tables.table_verdict(self.recipe)
+        if not verdict.passed:
+            raise Failed(str(verdict))
+
+    def reportinfo(self):
+        return self.path, None, self.nodeid
 
 
 class LintItem(_Item):

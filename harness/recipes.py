@@ -132,10 +132,15 @@ class Provenance:
 
 @dataclass(frozen=True)
 class Plan:
-    """One scenario under one execution model, resolved once: everything its run and its verdicts need.
+    """One scenario under one execution model, and optionally another pip or uv: everything its run needs.
 
     Where two models give the same shell the same script (a single command item under
-    ``lines+sh`` and ``and-chain+sh``), one plan stands for both: it is one execution.
+    ``lines+sh`` and ``and-chain+sh``), one plan stands for both: it is one execution
+    (``same_as``). Where they don't, but a run under one shows what the other would do
+    (``derivation``), the plan names the other in ``derived``: its run is derived when the
+    statuses allow, and made otherwise. ``pip`` and ``uv`` name a version of the matrix
+    the execution runs instead of the pinned one; ``expect`` then holds what that pip's
+    declared range changes.
     """
 
     recipe: Recipe
@@ -147,10 +152,20 @@ class Plan:
     expect: Expect
     installs: dict[str, Provenance]
     same_as: tuple[ExecutionModel, ...] = ()  # other models whose execution this one is
+    derived: tuple[ExecutionModel, ...] = ()  # other models whose run this one's may show (harness.derivation)
+    pip: str | None = None  # another pip of the matrix than the pinned one
+    uv: str | None = None  # another uv than the pinned one
 
     @property
     def id(self) -> str:
-        return f"{self.name}[{','.join(m.name for m in (self.model, *self.same_as))}]"
+        if self.pip or self.uv:
+            return f"{self.name}[{'pip-' + self.pip if self.pip else 'uv-' + self.uv}]"
+        return f"{self.name}[{','.join(m.name for m in (self.model, *self.same_as, *self.derived))}]"
+
+    @property
+    def pinned(self) -> bool:
+        """Runs the pinned pip and uv: its log is the one the guide commits."""
+        return self.pip is None and self.uv is None
 
     @property
     def has_own_log(self) -> bool:
@@ -158,7 +173,7 @@ class Plan:
 
     @property
     def log_path(self) -> Path:
-        """Where the guide's copy of this run's log is committed: one per scenario, or per model where they differ."""
+        """Where the guide's copy of this scenario's log is committed: one per scenario, or per model where they differ."""
         suffix = f".{self.model}" if self.has_own_log else ""
         return self.recipe.folder / LOGS_DIR / f"{self.name}{suffix}.log"
 
@@ -168,6 +183,11 @@ class Plan:
 
     def missing_required(self) -> list[str]:
         return missing_required(self.step, set(self.scenario.supplied()))
+
+    def alone(self) -> list[Plan]:
+        """This plan's models, each a plan of its own (asked for by its own test id)."""
+        return [dataclasses.replace(self, model=m, same_as=(), derived=()) for m in (self.model, *self.same_as,
+                                                                                    *self.derived)]
 
 
 @dataclass
@@ -185,15 +205,24 @@ class Recipe:
     def step_name(self, scenario: str) -> str:
         return self.scenarios[scenario].step or self.spec.step
 
-    def plan(self, name: str, model: ExecutionModel = models.DEFAULT) -> Plan:
-        scenario = self.scenarios[name]
+    def plan(self, name: str, model: ExecutionModel = models.DEFAULT, pip: str | None = None,
+             uv: str | None = None) -> Plan:
+        scenario = self.scenario_named(name)
         step = self.valohai.step(self.step_name(name))
-        expect = scenario.expect_under(model)
+        expect = scenario.expect_under_pip(model, pip) if pip else scenario.expect_under(model)
         installs = {project: Provenance.parse(text) for project, text in expect.installed.items()}
-        return Plan(self, name, scenario, step, image(step.image), model, expect, installs)
+        return Plan(self, name, scenario, step, image(step.image), model, expect, installs, pip=pip, uv=uv)
+
+    def scenario_named(self, name: str) -> Scenario:
+        if name not in self.scenarios:
+            raise RecipeError.at(self.source.path, None, f"no scenario {name!r} (scenarios: {', '.join(self.scenarios)})")
+        return self.scenarios[name]
 
     def plans(self, only: list[str] | None = None, under: tuple[ExecutionModel, ...] = models.MODELS) -> list[Plan]:
-        """Every scenario (or ``only`` these) under every model in ``under``, identical executions once."""
+        """Every scenario (or ``only`` these) under every model in ``under``: identical executions once, and a
+        run another one's can stand for named in its ``derived``."""
+        from harness import derivation  # reads scripts only: no execution starts
+
         plans = []
         for name in self.scenarios:
             if only and name not in only:
@@ -209,7 +238,7 @@ class Recipe:
                     distinct[key] = dataclasses.replace(first, same_as=(*first.same_as, model))
                 else:
                     distinct[key] = plan
-            plans += distinct.values()
+            plans += derivation.pair(list(distinct.values()))
         return plans
 
     @property

@@ -1,24 +1,30 @@
-"""Run one plan (a scenario under an execution model) and return every verdict on it.
+"""Run one plan (a scenario under an execution model, with the pinned pip and uv or another) and judge it.
 
-The CLI and the pytest plugin only present what this returns: the run's own
-verdicts, whether the guide's copy of its log is current, and, per recipe,
-whether the lint finds exactly the mistakes the recipe shows on purpose.
+This is the only way anything runs: the CLI and the pytest plugin only present
+what it returns. A run's verdicts are its scenario's expectations (under another
+pip, as that pip's declared range changes them), whether the guide's copy of its
+log is current (the pinned pip and uv), or whether the recipe's pip table still
+says what the run gives (another pip; ``tables``). A plan that names models in
+``derived`` runs under its own, and the others are derived from that run where
+its items' statuses show them (``derivation``), made for real where they don't.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from harness import checks, execution, fidelity, logs
+from harness import checks, derivation, execution, fidelity, logs, tables
 from harness.checks import Evidence, Verdict
 from harness.execution import Completed
 from harness.fidelity import PROXY_VARIABLES
 from harness.janitor import janitor
 from harness.recipes import HARNESS_FILES, Plan, Recipe
 from harness.sandbox import Sandbox
+from harness.pip_versions import PINNED as PINNED_PIP, PINNED_UV
 from harness.topology import NO_PROXY_DOMAIN, ROLES, resolved_names
 from preflight import models, valohai
 from preflight.errors import shown_path
@@ -27,9 +33,11 @@ from preflight.options import STRICT
 
 if TYPE_CHECKING:  # the lab starts servers; running a plan needs one, checking or showing it doesn't
     from harness.lab import Lab, World
+    from harness.toolsets import Toolset
 
 # What executions reach without the gateway: loopback, the stand-ins by name, the company's own domain.
 _DIRECT = ",".join(["127.0.0.1", "localhost", "::1", *resolved_names(), NO_PROXY_DOMAIN])
+_STATUSES = "item-statuses"  # beside the sandbox's image: where a lines run records its items' statuses
 
 
 @dataclass
@@ -40,21 +48,31 @@ class ScenarioRun:
     completed: Completed | None
     verdicts: list[Verdict] = field(default_factory=list)
     evidence: Evidence | None = None  # what the verdicts judged, for judging it against other expectations
+    cell: tables.Cell | None = None  # under another pip: what the recipe's table records
+    derived: dict[str, str] = field(default_factory=dict)  # model -> why this run stands for it
+    made: list[ScenarioRun] = field(default_factory=list)  # runs of the plan's other models, where not derived
 
     @property
     def passed(self) -> bool:
-        return all(v.passed for v in self.verdicts)
+        return all(v.passed for v in self.verdicts) and all(run.passed for run in self.made)
 
     @property
     def first_failure(self) -> Verdict | None:
-        return next((v for v in self.verdicts if not v.passed), None)
+        mine = next((v for v in self.verdicts if not v.passed), None)
+        return mine or next((run.first_failure for run in self.made if not run.passed), None)
 
     def report(self) -> str:
-        """Header, log and verdicts, the way a contributor reads them."""
+        """Header, log and verdicts, the way a contributor reads them; then what stood for the other models."""
         rule = "-" * 78
         lines = [rule, *self.header, rule, self.log.rstrip("\n"), rule]
         lines += [str(v) for v in self.verdicts]
-        return "\n".join(lines) + "\n"
+        lines += [f"DERIVED  {model}: {why}" for model, why in self.derived.items()]
+        return "\n".join(lines) + "\n" + "".join(run.report() for run in self.made)
+
+    @property
+    def executions(self) -> int:
+        """How many executions this run made (a rejected one makes none)."""
+        return (self.completed is not None) + sum(run.executions for run in self.made)
 
 
 @dataclass(frozen=True)
@@ -70,23 +88,25 @@ class Prepared:
         return execution.run(self.argv, self.env, self.time_limit)
 
 
-def prepare(lab: Lab, plan: Plan) -> Prepared:
-    """A fresh sandbox holding the recipe, and the variables its execution gets."""
+def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None) -> Prepared:
+    """A fresh sandbox holding the recipe, the variables its execution gets, and the script it runs."""
+    toolset = toolset or lab.toolset(plan.pip, plan.uv)
     world = lab.world(squatter=plan.scenario.squatter_on_pypi)
-    box = lab.sandboxes.take().fill(plan.recipe.folder, plan.recipe.files())
+    box = toolset.sandboxes.take().fill(plan.recipe.folder, plan.recipe.files())
     if plan.image.has_uv:
-        box.add_uv(lab.template)
+        box.add_uv(toolset.template)
     for name, kind in plan.scenario.inputs.items():
         box.add_input(name, *lab.input_file(kind))
     env = execution_environment(plan, world, box)
-    argv = execution.isolated(plan.model.argv(plan.script), box.mounts(lab.template), box.repository)
+    script = derivation.recording(plan, box.root / _STATUSES) if plan.derived else plan.script
+    argv = execution.isolated(plan.model.argv(script), box.mounts(toolset.template), box.repository)
     return Prepared(box, env, argv, plan.scenario.time_limit)
 
 
 def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> ScenarioRun:
     """Run ``plan`` in a sandbox of its own; ``keep`` leaves the sandbox on disk and says where.
 
-    With ``update_log``, a run that passed rewrites the guide's stale copy of its log.
+    With ``update_log``, a run that passed rewrites the guide's stale copy of its log (the pinned pip and uv).
     """
     header = _header(plan, lab)
     missing = plan.missing_required()
@@ -96,47 +116,62 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
         evidence = Evidence(None, rejection, "", {}, Counter(), [], [])
         return ScenarioRun(plan, header, f"{logs.HEADER_PREFIX}{rejection}\n", None, checks.judge(plan, evidence),
                            evidence)
-    prepared = prepare(lab, plan)
+    toolset = lab.toolset(plan.pip, plan.uv)
+    prepared = prepare(lab, plan, toolset)
     box = prepared.box
     try:
         mark, before = len(lab.outside_attempts()), lab.statuses()
         completed = prepared.execute()
         lab.world(squatter=plan.scenario.squatter_on_pypi)  # an index that died meanwhile is the story, not pip's errors
-        log = shown_log(lab, box, completed.output)
+        log = shown_log(lab, toolset, box, completed.output)
         evidence = Evidence(
             completed, None, log, checks.installed(box.installed), lab.statuses() - before,
             checks.find_leaks(completed.output, box.repository_after, lab.secrets), lab.outside_attempts()[mark:],
         )
-        committed = f"{logs.HEADER_PREFIX}{how_it_ran(plan, lab)}\n{log}"
-        verdicts = checks.judge(plan, evidence)
-        if plan.recipe.in_guide:
-            verdicts.append(committed_log(plan, committed, update_log and all(v.passed for v in verdicts)))
-        header += [f"Sandbox kept in {box.root}; what the execution wrote is in {box.layer}"] if keep else []
-        return ScenarioRun(plan, header, committed, completed, verdicts, evidence)
+        committed = f"{logs.HEADER_PREFIX}{how_it_ran(plan, toolset)}\n{log}"
+        done = ScenarioRun(plan, header, committed, completed, checks.judge(plan, evidence), evidence)
+        if plan.pip:
+            done.verdicts, done.cell = tables.pip_verdicts(plan, done.verdicts, evidence, committed)
+        elif plan.uv:
+            done.verdicts.append(tables.uv_verdict(plan, committed))
+        elif plan.recipe.in_guide:
+            done.verdicts.append(committed_log(plan, committed, done.passed, update_log))
+        if plan.derived:
+            why = derivation.shown(derivation.commands_of(plan), box.root / _STATUSES)
+            for model in plan.derived:
+                if why:
+                    done.derived[model.name] = why
+                else:
+                    alone = replace(plan, model=model, same_as=(), derived=())
+                    done.made.append(run(lab, alone, keep=keep, update_log=update_log))
+        done.header += [f"Sandbox kept in {box.root}; what the execution wrote is in {box.layer}"] if keep else []
+        return done
     finally:
         if keep:
             janitor.forget_path(str(box.root))
         else:
-            lab.sandboxes.discard(box)
+            toolset.sandboxes.discard(box)
 
 
-def committed_log(plan: Plan, log: str, update: bool) -> Verdict:
-    """Whether the guide's copy of this run's log is current; with ``update``, a stale copy is written first.
+def committed_log(plan: Plan, log: str, passed: bool, update: bool) -> Verdict:
+    """Whether the guide's copy of this run's log is current; a run that passed writes a stale copy with
+    ``update``, and a missing one (a new recipe's first run) unless in CI, where every log must be committed.
 
     Each committed log comes from one run: the default model's, or a model's own where it differs.
     A copy that differs only in timings is current, and stays as it is.
     """
     verdict = checks.committed_log(plan, log)
-    if update and not verdict.passed and (plan.has_own_log or plan.model == models.DEFAULT):
+    write = update or (not plan.log_path.is_file() and not os.environ.get("CI"))
+    if passed and write and not verdict.passed and (plan.has_own_log or plan.model == models.DEFAULT):
         plan.log_path.parent.mkdir(exist_ok=True)
         plan.log_path.write_text(log)
         verdict = checks.committed_log(plan, log)
     return verdict
 
 
-def shown_log(lab: Lab, box: Sandbox, output: str) -> str:
+def shown_log(lab: Lab, toolset: Toolset, box: Sandbox, output: str) -> str:
     """What an execution printed, as the guide shows it: secrets masked, addresses and paths the image's."""
-    paths = logs.sandbox_paths(str(box.image), str(lab.template.uv.parent))
+    paths = logs.sandbox_paths(str(box.image), str(toolset.template.uv.parent))
     return logs.realistic(logs.mask(output, lab.secrets), lab.ports(), paths)
 
 
@@ -158,9 +193,9 @@ def lint_verdicts(recipe: Recipe) -> list[Verdict]:
     return verdicts or [Verdict(True, "the lint finds nothing in the recipe")]
 
 
-def how_it_ran(plan: Plan, lab: Lab) -> str:
+def how_it_ran(plan: Plan, toolset: Toolset) -> str:
     """The first line of every committed log: model, pip, Python and the image they stand in for."""
-    tools = f"pip {lab.pip_version}" + (f", uv {lab.uv_version}" if plan.image.has_uv else "")
+    tools = f"pip {toolset.pip}" + (f", uv {toolset.uv}" if plan.image.has_uv else "")
     return (f"{plan.model} · {tools} · Python {platform.python_version()} "
             f"standing in for {plan.image.name} (Python {plan.image.python_version})")
 
@@ -189,7 +224,8 @@ def _header(plan: Plan, lab: Lab) -> list[str]:
     scenario, step = plan.scenario, plan.step
     lines = [
         f"Recipe {shown_path(plan.recipe.folder)}, scenario {plan.name}, model {plan.model}: {scenario.description}",
-        f"Step {step.name}, image {step.image} ({plan.image.describe(lab.pip_version, lab.uv_version)})",
+        f"Step {step.name}, image {step.image} "
+        f"({plan.image.describe(plan.pip or PINNED_PIP, plan.uv or PINNED_UV)})",
     ]
     lines += [
         f"Organization group {group}: {var} = <{role}>: {ROLES[role].description}"

@@ -75,7 +75,7 @@ def test_a_new_recipe_with_a_new_stub_package_goes_from_an_empty_folder_to_green
     # 2. Check it.  3-4. Run it and record its logs.
     run(project, sys.executable, "-m", "harness", "check", "examples/new-recipe", env=env)
     out = run(project, sys.executable, "-m", "harness", "run", "examples/new-recipe", "--update-logs", env=env)
-    assert "3 run(s): 3 passed, 0 failed" in out
+    assert "2 run(s): 2 passed, 0 failed; 2 execution(s), 1 run(s) derived from another" in out
     assert (recipe / "logs" / "installs.log").is_file()
     # 5. Show it on a page, with a nav entry.
     (project / "docs" / "new-recipe.md").write_text(PAGE)
@@ -94,7 +94,7 @@ def test_a_new_recipe_with_a_new_stub_package_goes_from_an_empty_folder_to_green
     out = run(
         project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
         "examples/new-recipe", "tests/test_site.py::test_every_recipe_and_every_log_is_on_a_page",
-        "tests/test_pip_matrix.py::test_each_recipes_pip_table_covers_its_scenarios_and_the_matrixs_pips[new-recipe]",
+        
         env=env,
     )
-    assert "6 passed" in out, out
+    assert "5 passed" in out, out

@@ -3,7 +3,7 @@
 import time
 from pathlib import Path
 
-from harness import execution, recipes
+from harness import execution, pip_versions, recipes
 from tests.conftest import FIXTURES
 
 
@@ -56,7 +56,7 @@ def test_the_image_python_is_a_system_install_with_only_the_pinned_pip(lab):
         completed = execution.run(argv, env, 30)
     finally:
         lab.sandboxes.discard(box)
-    assert completed.output.split() == ["True", f"pip=={lab.pip_version}", "0"], completed.output
+    assert completed.output.split() == ["True", f"pip=={pip_versions.PINNED}", "0"], completed.output
 
 
 def test_uv_lives_beside_the_image_not_in_the_virtual_environment(lab):

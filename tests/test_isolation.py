@@ -105,7 +105,7 @@ def rerun(lab, plan, change) -> tuple[str, str]:
         prepared = runner.prepare(lab, plan)
         try:
             completed = execution.run(prepared.argv, changed(dict(prepared.env)), prepared.time_limit)
-            shown.append(runner.shown_log(lab, prepared.box, completed.output))
+            shown.append(runner.shown_log(lab, lab.toolset(), prepared.box, completed.output))
         finally:
             lab.sandboxes.discard(prepared.box)
     return shown[0], shown[1]

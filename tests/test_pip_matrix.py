@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from docs_macros import pips
-from harness import fetch, pip_images, pip_table, pip_versions, recipes
+from harness import fetch, pip_versions, recipes, tables, toolsets
 from preflight import models
 from preflight.errors import RecipeError
 from tests.conftest import EXAMPLES, ROOT, harness_env, harness_project
@@ -75,8 +75,8 @@ def test_logs_are_compared_without_upgrade_notices_and_traceback_frames():
             "WARNING: You are using pip version 20.2.4; however, version 26.3 is available.\n" \
             "You should consider upgrading via the '/usr/local/bin/python3.11 -m pip install --upgrade pip' command.\n" \
             "no such option: --dry-run\n"
-    assert pip_table.log_difference(pinned, older) == ("+ no such option: --dry-run",)
-    assert pip_table.log_difference(older, older) == ()
+    assert tables.log_difference(pinned, older) == ("+ no such option: --dry-run",)
+    assert tables.log_difference(older, older) == ()
 
 
 def test_package_lists_in_any_order_and_object_addresses_compare_equal():
@@ -84,7 +84,7 @@ def test_package_lists_in_any_order_and_object_addresses_compare_equal():
           "error by '<HTTPSConnection object at 0x7fd015955510>'\n"
     other = "Installing collected packages: joblib, numpy\nSuccessfully installed joblib-2 numpy-1\n" \
             "error by '<HTTPSConnection object at 0x7ff87bc378d0>'\n"
-    assert pip_table.log_difference(one, other) == ()
+    assert tables.log_difference(one, other) == ()
 
 
 def test_lines_that_only_moved_are_no_difference_and_the_rest_reads_in_a_fixed_order():
@@ -93,16 +93,16 @@ def test_lines_that_only_moved_are_no_difference_and_the_rest_reads_in_a_fixed_o
     again = "Collecting a (from x)\nok\nCollecting b (from x)\nno such option: --dry-run\n"
     expected = ("- Collecting a", "- Collecting b", "+ Collecting a (from x)", "+ Collecting b (from x)",
                 "+ no such option: --dry-run")
-    assert pip_table.log_difference(pinned, older) == expected
-    assert pip_table.log_difference(pinned, again) == expected
+    assert tables.log_difference(pinned, older) == expected
+    assert tables.log_difference(pinned, again) == expected
 
 
 def test_a_recorded_difference_gives_back_the_other_pips_lines():
     pinned = "# header\nCollecting a\nCollecting b\nERROR: No matching distribution found for a\n"
     older = "Collecting b (from x)\nCollecting a (from x)\nUser for acme.jfrog.io:\nEOFError: EOF when reading a line\n"
-    rebuilt = pip_table.apply_difference(pinned, pip_table.log_difference(pinned, older))
-    assert sorted(rebuilt) == sorted(pip_table.comparable_lines(older))
-    assert pip_table.apply_difference(pinned, ()) == pip_table.comparable_lines(pinned)
+    rebuilt = tables.apply_difference(pinned, tables.log_difference(pinned, older))
+    assert sorted(rebuilt) == sorted(tables.comparable_lines(older))
+    assert tables.apply_difference(pinned, ()) == tables.comparable_lines(pinned)
 
 
 def fake_wheel(folder: Path, version: str, requires_python: str = ">=3.7") -> Path:
@@ -110,7 +110,7 @@ def fake_wheel(folder: Path, version: str, requires_python: str = ">=3.7") -> Pa
     path = folder / f"pip-{version}-py3-none-any.whl"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("pip/__init__.py", f'__version__ = "{version}"\n')
-        archive.writestr(pip_images.CERTIFI_BUNDLE, "-----BEGIN CERTIFICATE-----\nmozilla\n-----END CERTIFICATE-----\n")
+        archive.writestr(toolsets.CERTIFI_BUNDLE, "-----BEGIN CERTIFICATE-----\nmozilla\n-----END CERTIFICATE-----\n")
         archive.writestr(f"pip-{version}.dist-info/METADATA",
                          f"Metadata-Version: 2.1\nName: pip\nVersion: {version}\nRequires-Python: {requires_python}\n")
     return path
@@ -121,17 +121,17 @@ def fake_wheel(folder: Path, version: str, requires_python: str = ">=3.7") -> Pa
 ])
 def test_an_older_pip_is_laid_out_as_installed_with_the_session_ca_where_it_needs_certifi(
         tmp_path, version, certifi_has_the_ca):
-    site = pip_images.unpack(fake_wheel(tmp_path, version), tmp_path / "site", b"SESSION CA\n")
+    site = toolsets.unpack(fake_wheel(tmp_path, version), tmp_path / "site", b"SESSION CA\n")
     assert (site / f"pip-{version}.dist-info" / "INSTALLER").read_text() == "pip\n"  # so its version check runs
-    assert ("SESSION CA" in (site / pip_images.CERTIFI_BUNDLE).read_text()) is certifi_has_the_ca
+    assert ("SESSION CA" in (site / toolsets.CERTIFI_BUNDLE).read_text()) is certifi_has_the_ca
     assert list(site.glob("pip/__pycache__/*.pyc")), "compiled once, as pip compiles what it installs"
 
 
 def test_a_pip_that_cannot_run_here_is_reported_with_the_reason(tmp_path):
-    site = pip_images.unpack(fake_wheel(tmp_path, "99.0", requires_python=">=3.99"), tmp_path / "site", b"")
-    assert "it requires Python >=3.99" in str(pip_images.unrunnable("99.0", site))
-    broken = pip_images.unpack(fake_wheel(tmp_path, "98.0"), tmp_path / "broken", b"")
-    reason = str(pip_images.unrunnable("98.0", broken))  # no pip._internal: it fails to start
+    site = toolsets.unpack(fake_wheel(tmp_path, "99.0", requires_python=">=3.99"), tmp_path / "site", b"")
+    assert "it requires Python >=3.99" in str(toolsets.unrunnable("99.0", site))
+    broken = toolsets.unpack(fake_wheel(tmp_path, "98.0"), tmp_path / "broken", b"")
+    reason = str(toolsets.unrunnable("98.0", broken))  # no pip._internal: it fails to start
     assert reason.startswith("pip 98.0 cannot run on Python") and "ModuleNotFoundError" in reason
 
 
@@ -178,25 +178,17 @@ def test_a_recipes_page_line_says_in_reader_words_which_pips_differ_and_why():
     ('curl "$PIP_INDEX_URL/simple/pip/"', False), ("python train.py --pip-args x", False),
 ])
 def test_the_matrix_runs_only_scenarios_that_run_pip(script, runs):
-    assert bool(pip_table._RUNS_PIP.search(script)) is runs
-
-
-@pytest.mark.parametrize("folder", recipes.discover(EXAMPLES), ids=lambda folder: folder.name)
-def test_each_recipes_pip_table_covers_its_scenarios_and_the_matrixs_pips(folder):
-    """The table's shape, from files alone (no pip runs): a new scenario or pip, or a changed pips: range, shows here
-    before the matrix runs. That its cells are current is the matrix's check (pytest --pip-matrix)."""
-    verdict = pip_table.table_verdict(recipes.load(folder))
-    assert verdict.passed, str(verdict)
+    assert bool(tables._RUNS_PIP.search(script)) is runs
 
 
 def test_a_table_left_stale_by_a_new_scenario_or_a_changed_range_fails_its_shape_check(tmp_path):
     folder = with_pips(tmp_path, '      "<22.2":\n        because: no --dry-run\n        outcome: success\n')
-    verdict = pip_table.table_verdict(recipes.load(folder))
+    verdict = tables.table_verdict(recipes.load(folder))
     assert "wrong-password under pip 23.0.1 was judged under pips '>=22.2,<26.2', the scenario file now declares None" \
         in verdict.detail
     path = folder / "scenarios.yaml"
     path.write_text(path.read_text().replace("  no-credentials:", "  no-credentials-again:"))
-    assert "it has scenarios" in pip_table.table_verdict(recipes.load(folder)).detail
+    assert "it has scenarios" in tables.table_verdict(recipes.load(folder)).detail
 
 
 def run_pytest(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
@@ -214,27 +206,30 @@ class _Config:
 
 
 def test_pips_selects_versions_of_the_matrix_and_refuses_anything_else():
-    from harness import pip_matrix_plugin
+    from harness.pytest_plugin import selected
 
-    assert pip_matrix_plugin.selected(_Config()) is None
-    assert pip_matrix_plugin.selected(_Config(pip_matrix="all")) == pip_versions.MATRIX
-    assert pip_matrix_plugin.selected(_Config(pip_matrix="all", pips="20.2.4, 24.0")) == ("20.2.4", "24.0")
+    assert selected(_Config()) is None
+    assert selected(_Config(pip_matrix="all")) == pip_versions.MATRIX
+    assert selected(_Config(pips="20.2.4, 24.0")) == ("20.2.4", "24.0"), "--pips implies --pip-matrix"
     for wrong in ("examples/verify-authentication", "99.0", ","):
         with pytest.raises(pytest.UsageError, match=r"--pips: .*not in the matrix \(20\.2\.4, "):
-            pip_matrix_plugin.selected(_Config(pip_matrix="all", pips=wrong))
+            selected(_Config(pip_matrix="all", pips=wrong))
 
 
 _UNRUNNABLE_PIPS = '''
-pytest_plugins.append("harness.pip_matrix_plugin")
-from harness import pip_images, pip_matrix_plugin
+from harness import lab, toolsets
+from harness.errors import ToolsetError
+
+_toolset = lab.Lab.toolset
 
 
-class _NoPipRunsHere:  # in place of the images: every pip fails as one that needs another Python does
-    def get(self, version):
-        raise pip_images.PipImageError(str(pip_images.Unrunnable(version, "it requires Python >=3.99")))
+def _no_other_pip_runs_here(self, pip=None, uv=None):  # every older pip fails as one that needs another Python does
+    if pip and pip != toolsets.PINNED_PIP:
+        raise ToolsetError(str(toolsets.Unrunnable(pip, "it requires Python >=3.99")))
+    return _toolset(self, pip, uv)
 
 
-pip_matrix_plugin._pip_labs = _NoPipRunsHere
+lab.Lab.toolset = _no_other_pip_runs_here
 '''
 
 
@@ -259,11 +254,9 @@ def test_the_summary_says_why_a_pip_could_not_run_and_ci_fails_on_it(tmp_path, c
 
 
 def test_the_uv_check_runs_the_scenarios_that_run_uv_and_the_page_names_them_all():
-    from harness import pip_matrix
-
-    assert pip_matrix._RUNS_UV.search("set -e\nuv pip install --system x") and pip_matrix._RUNS_UV.search("uvx ruff")
-    assert not any(pip_matrix._RUNS_UV.search(s) for s in ("pip install uv-tools", "cp uv.lock .", "$HOME/.local/uv"))
-    plans = [p for folder in recipes.discover(EXAMPLES) for p in pip_matrix.uv_plans(recipes.load(folder))]
+    assert tables._RUNS_UV.search("set -e\nuv pip install --system x") and tables._RUNS_UV.search("uvx ruff")
+    assert not any(tables._RUNS_UV.search(s) for s in ("pip install uv-tools", "cp uv.lock .", "$HOME/.local/uv"))
+    plans = [p for folder in recipes.discover(EXAMPLES) for p in tables.uv_plans(recipes.load(folder))]
     page = (ROOT / "docs" / "about" / "pip-versions.md").read_text()
     section = page[page.index("## And uv?"):page.index("To check it again")]
     named = " ".join(section.split())
@@ -274,13 +267,13 @@ def test_the_uv_check_runs_the_scenarios_that_run_uv_and_the_page_names_them_all
 
 
 def test_matrix_uv_takes_the_uv_wheel_set_up_fetched_only_if_its_hash_is_pypis(tmp_path, monkeypatch):
-    from harness import pip_matrix_cli
-
     monkeypatch.setattr(fetch, "WHEELS", tmp_path)
+    monkeypatch.setattr(fetch, "ROOT", tmp_path.parent)
     uv = pip_versions.OLDER_UV
     wheel = tmp_path / f"uv-{uv.version}-py3-none-manylinux_2_17_x86_64.whl"
     wheel.write_bytes(b"not the wheel")
     with pytest.raises(FileNotFoundError, match=r"uv 0.12.24's wheel is not in .*python -m harness fetch"):
-        pip_matrix_cli.uv_wheel(uv)
+        fetch.uv_wheel(uv.version)
     right = pip_versions.OlderUv(uv.version, (hashlib.sha256(b"not the wheel").hexdigest(),), "")
-    assert pip_matrix_cli.uv_wheel(right) == wheel
+    monkeypatch.setattr(fetch, "OLDER_UV", right)
+    assert fetch.uv_wheel(uv.version) == wheel

@@ -1,4 +1,5 @@
-"""Each recipe's table of what held under which pip: its cells, how a log differs, reading and writing it.
+"""Each recipe's table of what held under which pip (``logs/pip-matrix.json``): its cells, the verdicts of a run under
+another pip or uv, how a log differs, reading and writing the table.
 
 A scenario's expectations are the pinned pip's. Under another pip they must
 hold as written, or as its ``pips:`` declaration changes them for that pip's
@@ -8,8 +9,8 @@ expectations held, the declaration that applied, and how the log differs from
 the pinned pip's (the committed log's stable lines, without pip's upgrade
 notices and traceback frames, the order of packages in pip's lists and object
 addresses normalized). The pages render it; a fresh run must reproduce it, as
-committed logs must. Reading it starts nothing: the site imports this module,
-not ``pip_matrix``.
+committed logs must. Reading it starts nothing: the site imports this module.
+uv has no table: a run under the older uv must read as the pinned uv's.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import logs, pip_versions, recipes
-from harness.checks import Verdict
+from harness import checks, logs, pip_versions, recipes
+from harness.checks import Evidence, Verdict
 from harness.recipes import Plan, Recipe
 from preflight import models
 
@@ -129,6 +130,65 @@ def matrix_plans(recipe: Recipe) -> list[Plan]:
     """The recipe's scenarios under the matrix's model that run pip: a rejected execution, or one that runs only
     uv or curl, is the same under every pip."""
     return [p for p in recipe.plans(under=(MODEL,)) if p.expect.outcome != "rejected" and runs_pip(p)]
+
+
+def pip_plans(recipe: Recipe, versions: tuple[str, ...] = pip_versions.MATRIX) -> list[Plan]:
+    """Each of those scenarios under each of ``versions``: the pinned pip's cells are in the table too."""
+    return [recipe.plan(p.name, MODEL, pip=v) for v in versions for p in matrix_plans(recipe)]
+
+
+# uv run as a command (uv, uvx), as a word of its own: not "uv" inside a path or a name.
+_RUNS_UV = re.compile(r"(?<![\w./$-])uvx?(?![\w./-])")
+
+
+def uv_plans(recipe: Recipe, version: str = pip_versions.OLDER_UV.version) -> list[Plan]:
+    """The recipe's scenarios under the matrix's model that run uv in an image that has it, under uv ``version``."""
+    return [recipe.plan(p.name, MODEL, uv=version) for p in recipe.plans(under=(MODEL,))
+            if p.expect.outcome != "rejected" and p.image.has_uv and _RUNS_UV.search(p.script)]
+
+
+def pip_verdicts(plan: Plan, verdicts: list[Verdict], evidence: Evidence, log: str) -> tuple[list[Verdict], Cell]:
+    """A run under another pip: its own verdicts (``plan.expect`` holds what its declared range changes), whether the
+    scenario's own expectations held, whether a difference is declared, and whether the table says what it gives."""
+    version, pinned = plan.pip, plan.recipe.plan(plan.name, plan.model)
+    own = checks.judge(pinned, evidence)
+    holds = all(v.passed for v in own)
+    declared = plan.scenario.pip_range(version)
+    verdicts = list(verdicts)
+    if declared is None and not holds:
+        verdicts.insert(0, Verdict(False, f"pip {version} gives what the scenario expects",
+                                   undeclared(plan, next(v for v in own if not v.passed), evidence)))
+    if declared is not None:
+        verdicts.append(Verdict(not holds, f"pip {version} differs as pips '{declared}' declares",
+                                "" if not holds else f"the scenario's own expectations hold under pip {version}: "
+                                                     f"remove '{declared}' from pips:, or narrow it so that it "
+                                                     f"leaves {version} out"))
+    reference = pinned.log_path.read_text() if pinned.log_path.is_file() else ""
+    cell = Cell(evidence.completed.outcome, holds, declared, log_difference(reference, log))
+    verdicts.append(committed_cell(plan, version, cell))
+    return verdicts, cell
+
+
+def undeclared(plan: Plan, failed: Verdict, evidence: Evidence) -> str:
+    """What to write under ``pips:`` when another pip is right to differ."""
+    outcome = evidence.completed.outcome
+    telling = next(iter(logs.telling_lines(evidence.log)), None)
+    keys = [f"outcome: {outcome}"] if outcome != plan.expect.outcome else []
+    keys += [f'log: ["{telling}"]'] if telling else []
+    lines = [f'      "=={plan.pip}":  # or a range such as "<{plan.pip}.1"',
+             f"        because: <why pip {plan.pip} differs, as the recipe's page should say it>",
+             *(f"        {key}" for key in keys or ["<the keys of expect that differ>"])]
+    return (f"an undeclared difference ({failed}). If pip {plan.pip} is right, declare it under scenario "
+            f"'{plan.name}' in {plan.recipe.slug}/scenarios.yaml:\n    pips:\n" + "\n".join(lines))
+
+
+def uv_verdict(plan: Plan, log: str) -> Verdict:
+    """A run under the older uv must read as the pinned uv's committed log does."""
+    pinned = plan.recipe.plan(plan.name, plan.model)
+    reference = pinned.log_path.read_text() if pinned.log_path.is_file() else ""
+    difference = log_difference(reference, log)
+    return Verdict(not difference, f"the log reads as under the pinned uv {pip_versions.PINNED_UV}",
+                   "it differs in: " + "; ".join(difference[:6]))
 
 
 def table_path(recipe: Recipe) -> Path:
