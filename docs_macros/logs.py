@@ -46,7 +46,8 @@ def shown_log(slug: str, scenario: str, model: str | None = None, title: str | N
         raise ValueError(f"{plan.log_path.relative_to(EXAMPLES.parent)} is missing: {recipe.refresh_command}")
     header, body = split_header(plan.log_path.read_text())
     lines, folded = fold_chatter(body.rstrip("\n").splitlines())
-    expected = [part for entry in plan.expect.log for part in entry.splitlines() if part.strip()]
+    expected = [part for entry in (*plan.expect.log, *plan.expect.log_contains)
+                for part in entry.splitlines() if part.strip()]
     loud = [n for n, line in enumerate(lines, 1) if is_telling(line) or any(part in line for part in expected)]
     label = title or "Execution log: " + scenario.replace("-", " ")
     tool = _tool(header, plan.script)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -82,6 +83,7 @@ class Evidence:
     answered: Counter[int]  # HTTP statuses the local indexes answered during the run
     leaks: list[str]  # where a secret showed, in the raw output or in a file left in the repository
     outside_attempts: list[str]
+    files: dict[str, bool] = field(default_factory=dict)  # each path the scenario asks about: whether it is there
 
 
 def find_leaks(output: str, repository: Path | None, secrets: Secrets) -> list[str]:
@@ -112,13 +114,21 @@ def judge(plan: Plan, evidence: Evidence) -> list[Verdict]:
         got = evidence.installed.get(canonical(project))
         verdicts.append(Verdict(got is None, f"does not install {project}",
                                 "" if got is None else f"{got.version} from {got.built_by} is installed"))
-    log = evidence.log
-    lines = log.splitlines()
+    lines = [line.rstrip() for line in evidence.log.splitlines()]
     for text in expect.log:
-        verdicts.append(Verdict(text in log, f'log shows "{text}"', "" if text in log else "not in the log"))
+        found = _consecutive(lines, [part.rstrip() for part in text.splitlines()])
+        verdicts.append(Verdict(found, f'log shows the line "{text}"', "" if found else _missing(plan, text, lines)))
+    for text in expect.log_contains:
+        found = any(text in line for line in lines) or text in evidence.log
+        verdicts.append(Verdict(found, f'log shows "{text}"', "" if found else _missing(plan, text, lines)))
     for text in expect.not_in_log:
         at = [n for n, line in enumerate(lines, 1) if text in line]
         verdicts.append(Verdict(not at, f'log does not show "{text}"', f"line {at[0]} shows it" if at else ""))
+    for path, state in expect.files.items():
+        there = evidence.files.get(path, False)
+        verdicts.append(Verdict(there == (state == "present"), f"{path} is {'left' if state == 'present' else 'not left'}"
+                                f" in the image", "" if there == (state == "present") else
+                                ("it is there" if there else "it is not there")))
     answered = evidence.answered
     for status in expect.index_answered:
         verdicts.append(Verdict(answered[status] > 0, f"an index answered HTTP {status}",
@@ -153,6 +163,20 @@ def committed_log(plan: Plan, log: str) -> Verdict:
     committed = want[at] if at < len(want) else "(end of log)"
     fresh = got[at] if at < len(got) else "(end of log)"
     return Verdict(False, expectation, f"stable line {at + 1} was {committed!r}, now {fresh!r}; refresh with: {refresh}")
+
+
+def _consecutive(lines: list[str], wanted: list[str]) -> bool:
+    """Whether ``wanted`` are whole lines of ``lines``, one after the other."""
+    return any(lines[i:i + len(wanted)] == wanted for i in range(len(lines) - len(wanted) + 1))
+
+
+def _missing(plan: Plan, text: str, lines: list[str]) -> str:
+    """Where the expectation is written, and the log's line closest to it."""
+    source = plan.recipe.source
+    at = next((n for n, line in enumerate(source.text.splitlines(), 1) if text.splitlines()[0] in line), None)
+    where = f"{source.path.name} line {at}" if at else source.path.name
+    close = difflib.get_close_matches(text.splitlines()[0], lines, n=1, cutoff=0.5)
+    return f"not in the log ({where}); " + (f"the closest line is {close[0]!r}" if close else "no line is close")
 
 
 def format_statuses(answered: Counter[int]) -> str:

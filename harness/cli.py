@@ -110,6 +110,8 @@ def _command(args) -> int:
     if args.command == "check":
         return _check(loaded)
     if args.command == "update":
+        recipes.SCHEMA.write_text(recipes.schema_text())
+        print(f"wrote {shown_path(recipes.SCHEMA)}")
         logs = run(loaded, update=True)
         matrix = run(loaded, pips=pip_versions.MATRIX, update=True)
         return max(logs, matrix, explain_rules.main(update=True))

@@ -12,16 +12,11 @@ whose statuses don't show it, or whose script could parse otherwise, is made.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from preflight.models import AND_CHAIN_SH, LINES_SH
-
-if TYPE_CHECKING:
-    from harness.recipes import Plan
+from preflight.models import AND_CHAIN_SH, LINES_SH, ExecutionModel
 
 _TRACING = re.compile(r"\bset\s+(-\w*[xv]|-o\s+(xtrace|verbose))\b")  # prints each command: the recording too
 _ENDS = ("&", ";", "|", "\\")  # joined with " && ", an item ending so parses otherwise
@@ -47,32 +42,12 @@ def why_not(commands: list[str]) -> str | None:
     return None
 
 
-def pair(plans: list[Plan]) -> list[Plan]:
-    """``plans`` (one scenario's), with an ``and-chain+sh`` plan folded into the ``lines+sh`` one it can be derived
-    from: the same expectations, no log of its own, a script that joins into the same commands."""
-    lines = next((p for p in plans if p.model == LINES_SH and not p.has_own_log), None)
-    chain = next((p for p in plans if p.model == AND_CHAIN_SH and not p.has_own_log), None)
-    if lines is None or chain is None or lines.expect != chain.expect or lines.expect.outcome == "rejected":
-        return plans
-    if why_not(commands_of(lines)) is not None:
-        return plans
-    folded = dataclasses.replace(lines, derived=(*lines.derived, chain.model, *chain.same_as))
-    return [folded if p is lines else p for p in plans if p is not chain]
-
-
-def commands_of(plan: Plan) -> list[str]:
-    from preflight import valohai
-
-    return valohai.commands(plan.step)
-
-
-def recording(plan: Plan, statuses: Path) -> str:
-    """The plan's ``lines+sh`` script, each item but the last followed by a line that appends its status to
+def recording(model: ExecutionModel, commands: list[str], statuses: Path) -> str:
+    """The ``lines+sh`` script of ``commands``, each item but the last followed by a line that appends its status to
     ``statuses``."""
-    commands = commands_of(plan)
     record = f"printf '%s\\n' \"$?\" >> {shlex.quote(str(statuses))}"
     body = [line for item in commands[:-1] for line in (item, record)] + commands[-1:]
-    return plan.model.script(body)
+    return model.script(body)
 
 
 def shown(commands: list[str], statuses: Path) -> str | None:

@@ -101,6 +101,3 @@ class Gateway:
         with self._lock:
             self.attempts.append(target)
 
-    def attempts_since(self, mark: int) -> list[str]:
-        with self._lock:
-            return self.attempts[mark:]

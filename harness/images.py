@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 # Docker: "Docker automatically sets some environment variables when creating a Linux container":
 # HOME (from USER: /root), HOSTNAME (the container's), PATH (the image's, or Docker's default).
 DOCKER_RUNTIME = ("HOME", "HOSTNAME")
-DOCKER_SOURCE = ("Docker, \"Running containers\", Environment variables",
-                 "https://docs.docker.com/engine/containers/run/#environment-variables")
-
 _PYTHON_PATH = "/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _GPG_KEY = "7169605F62C751356D054A26A821E680E5FA6305"  # Thomas Wouters, release manager of 3.12 and 3.13
 

@@ -100,7 +100,6 @@ PINNED_WHY = "The pinned pip (requirements.txt): the newest, and the one every l
 MATRIX = (*(p.version for p in OLDER), PINNED)
 
 
-BY_VERSION = {p.version: p for p in OLDER}
 
 
 @dataclass(frozen=True)

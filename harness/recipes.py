@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from valohai_yaml.objs import Step
 
-from harness import catalogue, pip_versions
+from harness import catalogue, derivation, pip_versions
 from harness.fidelity import DEFAULT_TIME_LIMIT
 from harness.images import HOW_TO_ADD, SUPPORTED, Image, image
 from harness.topology import INPUT_FILES, ROLES
@@ -29,6 +30,7 @@ from preflight.rules import RULES
 from preflight.yamlsource import YamlSource
 
 SCENARIO_FILE = "scenarios.yaml"
+SCHEMA = Path(__file__).with_name("scenarios.schema.json")  # for editors: each scenario file names it
 LOGS_DIR = "logs"
 HARNESS_FILES = (SCENARIO_FILE, LOGS_DIR)  # the harness's own files, not part of the repository
 
@@ -41,15 +43,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True)
 
 
+FileState = Literal["present", "absent"]
+
+
 class Expect(_Strict):
-    outcome: Literal["success", "failure", "timed-out", "rejected"]
-    rejected_because: str | None = Field(default=None, alias="rejected-because")  # outcome rejected: why
-    installed: dict[str, str] = {}
-    not_installed: list[str] = Field(default=[], alias="not-installed")
-    log: list[str] = []
-    not_in_log: list[str] = Field(default=[], alias="not-in-log")
-    index_answered: list[int] = Field(default=[], alias="index-answered")  # HTTP statuses, seen server-side
-    secret_leaks: bool = Field(default=False, alias="secret-leaks")  # the scenario shows a leak on purpose
+    """What must happen. ``log`` entries are whole lines of the log (an entry of several lines, consecutive
+    ones); ``log-contains`` entries may be part of a line; ``not-in-log`` entries must be in no line."""
+
+    outcome: Literal["success", "failure", "timed-out", "rejected"] = Field(
+        description="what the execution does; rejected: Valohai refuses to create it")
+    rejected_because: str | None = Field(default=None, alias="rejected-because",
+                                         description="with outcome rejected: the reason Valohai gives")
+    installed: dict[str, str] = Field(default={}, description="package: '<version> from <package set>'")
+    not_installed: list[str] = Field(default=[], alias="not-installed", description="packages that must not be there")
+    log: list[str] = Field(default=[], description="whole lines the log must show")
+    log_contains: list[str] = Field(default=[], alias="log-contains", description="text some line must contain")
+    not_in_log: list[str] = Field(default=[], alias="not-in-log", description="text no line may contain")
+    index_answered: list[int] = Field(default=[], alias="index-answered",
+                                      description="HTTP statuses the indexes must have answered (seen server-side)")
+    secret_leaks: bool = Field(default=False, alias="secret-leaks",
+                               description="true: the scenario shows a leak on purpose, and one must be found")
+    files: dict[str, FileState] = Field(default={}, description="paths in the image (/root/.cache/pip) the execution "
+                                                                "must leave behind, or not")
 
 
 class ModelExpect(_Strict):
@@ -59,29 +74,42 @@ class ModelExpect(_Strict):
     installed: dict[str, str] | None = None
     not_installed: list[str] | None = Field(default=None, alias="not-installed")
     log: list[str] | None = None
+    log_contains: list[str] | None = Field(default=None, alias="log-contains")
     not_in_log: list[str] | None = Field(default=None, alias="not-in-log")
     index_answered: list[int] | None = Field(default=None, alias="index-answered")
     secret_leaks: bool | None = Field(default=None, alias="secret-leaks")
+    files: dict[str, FileState] | None = None
 
 
 class PipExpect(ModelExpect):
     """What differs under the pips of one version range (``pip_versions``), and why; shown on the recipe's page."""
 
-    because: str = Field(min_length=1)
+    because: str = Field(min_length=1, description="why, in the reader's words: the recipe's page shows it")
 
 
 class Scenario(_Strict):
-    description: str
-    step: str | None = None  # defaults to the file's step
-    groups: dict[str, dict[str, str]] = {}  # organization variable groups: group ID -> {variable: role}
-    variables: dict[str, str] = {}  # project variables: variable -> role
-    overrides: dict[str, str] = {}  # values given when creating the execution
-    inputs: dict[str, str] = {}  # Valohai inputs: the step's input name -> a file the harness makes (INPUT_FILES)
-    squatter_on_pypi: bool = Field(default=False, alias="squatter-on-pypi")
-    time_limit: float = Field(default=DEFAULT_TIME_LIMIT, alias="time-limit", gt=0, le=600)
-    expect: Expect
-    models: dict[str, ModelExpect] = {}  # execution model -> what differs under it (and it has a log of its own)
-    pips: dict[str, PipExpect] = {}  # pip version range ("<22.2") -> what differs under those pips (the pip matrix)
+    description: str = Field(description="one sentence on what this run shows")
+    step: str | None = Field(default=None, description="the step to run; default: the file's step")
+    groups: dict[str, dict[str, str]] = Field(
+        default={}, description="organization variable groups the step lists: group ID -> {variable: index role}; "
+                                "a group supplies its variables only to a step that lists it")
+    variables: dict[str, str] = Field(default={}, description="project variables: variable -> index role "
+                                                              "(python -m harness roles), never a URL")
+    overrides: dict[str, str] = Field(default={}, description="values typed when creating the execution "
+                                                              "(never a credential)")
+    inputs: dict[str, str] = Field(default={}, description="Valohai inputs: the step's input name -> a file the "
+                                                           "harness makes, such as company-ca")
+    squatter_on_pypi: bool = Field(default=False, alias="squatter-on-pypi",
+                                   description="PyPI also serves an attacker's higher versions of private names")
+    time_limit: float = Field(default=DEFAULT_TIME_LIMIT, alias="time-limit", gt=0, le=600,
+                              description="seconds before the execution is killed")
+    expect: Expect = Field(description="what must happen")
+    models: dict[str, ModelExpect] = Field(
+        default={}, description="only where an execution model changes the result: model -> the keys of expect "
+                                "that differ (that model then has a log of its own)")
+    pips: dict[str, PipExpect] = Field(
+        default={}, description="only where older pips change the result: a version range such as '<22.2' -> "
+                                "because, and the keys of expect that differ")
 
     def supplied(self) -> dict[str, str]:
         """Every variable the scenario supplies by role, organization groups first, then the project's."""
@@ -110,10 +138,11 @@ class Scenario(_Strict):
 
 
 class ScenarioFile(_Strict):
-    step: str | None = None
-    scenarios: dict[str, Scenario] = Field(min_length=1)
-    # Mistakes a recipe shows on purpose: step name -> lint rules that must find them (preflight).
-    lint_finds: dict[str, list[str]] = Field(default={}, alias="lint-finds")
+    step: str | None = Field(default=None, description="the step the scenarios run, unless one names its own")
+    scenarios: dict[str, Scenario] = Field(min_length=1, description="name (lowercase-with-dashes) -> scenario")
+    lint_finds: dict[str, list[str]] = Field(
+        default={}, alias="lint-finds", description="mistakes a recipe shows on purpose: step -> the preflight "
+                                                    "rules that must find them")
 
 
 @dataclass(frozen=True)
@@ -221,8 +250,6 @@ class Recipe:
     def plans(self, only: list[str] | None = None, under: tuple[ExecutionModel, ...] = models.MODELS) -> list[Plan]:
         """Every scenario (or ``only`` these) under every model in ``under``: identical executions once, and a
         run another one's can stand for named in its ``derived``."""
-        from harness import derivation  # reads scripts only: no execution starts
-
         plans = []
         for name in self.scenarios:
             if only and name not in only:
@@ -238,7 +265,7 @@ class Recipe:
                     distinct[key] = dataclasses.replace(first, same_as=(*first.same_as, model))
                 else:
                     distinct[key] = plan
-            plans += derivation.pair(list(distinct.values()))
+            plans += _fold_derivable(list(distinct.values()))
         return plans
 
     @property
@@ -258,6 +285,27 @@ class Recipe:
             if p.is_file() and p.relative_to(self.folder).parts[0] not in HARNESS_FILES
             and "__pycache__" not in p.parts
         )
+
+
+def _fold_derivable(plans: list[Plan]) -> list[Plan]:
+    """One scenario's plans, with an ``and-chain+sh`` plan folded into the ``lines+sh`` one it can be derived from
+    (``derivation``): the same expectations, no log of its own, items that join into the same commands."""
+    lines = next((p for p in plans if p.model == models.LINES_SH and not p.has_own_log), None)
+    chain = next((p for p in plans if p.model == models.AND_CHAIN_SH and not p.has_own_log), None)
+    if lines is None or chain is None or lines.expect != chain.expect or lines.expect.outcome == "rejected":
+        return plans
+    if derivation.why_not(valohai.commands(lines.step)) is not None:
+        return plans
+    folded = dataclasses.replace(lines, derived=(*lines.derived, chain.model, *chain.same_as))
+    return [folded if p is lines else p for p in plans if p is not chain]
+
+
+def schema_text() -> str:
+    """The JSON Schema of a scenario file, generated from the models above."""
+    schema = ScenarioFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "scenarios.yaml: how the guide's harness runs a recipe, and what must happen"
+    return json.dumps(schema, indent=1, sort_keys=True) + "\n"
 
 
 def discover(examples: Path) -> list[Path]:
@@ -357,8 +405,15 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                     f"scenario '{name}' supplies group '{group}', which step '{step.name}' does not list "
                     "in environment-variable-groups",
                 ))
+            unset = missing_required(step, set(scenario.supplied()))
             for var, role in members.items():
                 problems += _role_problems(source, (*at, "groups", group, var), role)
+                close = difflib.get_close_matches(var, unset, n=1)
+                if var not in declared and close:
+                    problems.append(problem((*at, "groups", group, var),
+                                            f"group '{group}' supplies {var}, which step '{step.name}' doesn't "
+                                            f"declare: did you mean {close[0]}, which it requires and nothing "
+                                            "supplies?"))
         for var, role in scenario.variables.items():
             if var not in declared:
                 problems.append(problem(
@@ -464,7 +519,15 @@ def _role_problems(source: YamlSource, keys: tuple, role: str) -> list[Problem]:
         return [Problem(source.path, source.line(*keys),
                         f"this looks like {what}; scenarios name an index role instead (values are never written "
                         f"in scenario files; roles: python -m harness roles)")]
-    return [Problem(source.path, source.line(*keys), f"unknown index role '{role}'{_did_you_mean(role, list(ROLES))}")]
+    spelled = difflib.get_close_matches(role, list(ROLES), n=1)
+    words = [w for w in re.split(r"[-_ ]+", role.lower()) if len(w) > 3]
+    described = [r.name for r in ROLES.values() if r.name not in spelled
+                 and sum(w in r.description.lower() for w in words) >= max(1, len(words) - 1)][:3]
+    hints = ([f"did you mean '{spelled[0]}'?"] if spelled else []) + \
+        ([f"roles whose description fits: {', '.join(described)}"] if described else [])
+    return [Problem(source.path, source.line(*keys), f"unknown index role '{role}'"
+                    + (f" ({'; '.join(hints)})" if hints else ""),
+                    "python -m harness roles lists every role with what it stands for")]
 
 
 def _expectation_problems(source: YamlSource, at: tuple, expect: Expect, key: str = "expect") -> list[Problem]:

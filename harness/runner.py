@@ -98,7 +98,8 @@ def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None) -> Prepared:
     for name, kind in plan.scenario.inputs.items():
         box.add_input(name, *lab.input_file(kind))
     env = execution_environment(plan, world, box)
-    script = derivation.recording(plan, box.root / _STATUSES) if plan.derived else plan.script
+    commands = valohai.commands(plan.step)
+    script = derivation.recording(plan.model, commands, box.root / _STATUSES) if plan.derived else plan.script
     argv = execution.isolated(plan.model.argv(script), box.mounts(toolset.template), box.repository)
     return Prepared(box, env, argv, plan.scenario.time_limit)
 
@@ -127,6 +128,7 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
         evidence = Evidence(
             completed, None, log, checks.installed(box.installed), lab.statuses() - before,
             checks.find_leaks(completed.output, box.repository_after, lab.secrets), lab.outside_attempts()[mark:],
+            {path: (box.image / path.lstrip("/")).exists() for path in plan.expect.files},
         )
         committed = f"{logs.HEADER_PREFIX}{how_it_ran(plan, toolset)}\n{log}"
         done = ScenarioRun(plan, header, committed, completed, checks.judge(plan, evidence), evidence)
@@ -137,7 +139,7 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
         elif plan.recipe.in_guide:
             done.verdicts.append(committed_log(plan, committed, done.passed, update_log))
         if plan.derived:
-            why = derivation.shown(derivation.commands_of(plan), box.root / _STATUSES)
+            why = derivation.shown(valohai.commands(plan.step), box.root / _STATUSES)
             for model in plan.derived:
                 if why:
                     done.derived[model.name] = why

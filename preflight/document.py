@@ -41,7 +41,7 @@ def load(path: Path) -> Document:
     try:
         source = YamlSource.load(path, keep_last=True)  # as Valohai reads it: a duplicate key's last value wins
     except RecipeError as exc:
-        return Document(path, None, findings=[_invalid(p.path, p.line, p.message) for p in exc.problems])
+        return Document(path, None, findings=[_invalid(p.path, p.line, p.message, p.hint) for p in exc.problems])
     document = Document(path, source)
     document.findings += [
         Finding(path, d.line, None, None, "duplicate-key", Severity.WARNING,
@@ -93,7 +93,7 @@ def _nothing_to_run(findings: list[Finding], path: Path, source: YamlSource) -> 
 
 def _valohai_yaml(path: Path, message: valohai.Message, fix: str) -> Finding:
     severity = Severity.named(message.kind)
-    text = message.text.partition(" — ")[0]  # the hint, where preflight.valohai has one, is in the fix
+    text = message.text
     if (then := _THEN.search(text)) and set(re.findall(r"'([^']+)'", then["values"])) <= _DOCUMENTED_THENS:
         severity, text = Severity.INFO, text + " (Valohai documents it; valohai-yaml 0.61 doesn't list it)"
         fix = "nothing to fix: Valohai runs it"
@@ -108,5 +108,4 @@ def _invalid(path: Path, line: int | None, message: str, fix: str | None = None)
         fix = ("correct the YAML on this line" if "YAML syntax" in message
                else "save the file as UTF-8" if "UTF-8" in message
                else "check the file's path and permissions")
-        message = message.split(" — ")[0]  # the hint is the fix
     return Finding(path, line or 1, None, None, "invalid-file", Severity.ERROR, message, fix)

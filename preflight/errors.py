@@ -28,10 +28,12 @@ class Problem:
     path: Path
     line: int | None
     message: str
+    hint: str | None = None  # what to do about it, where the mistake is one the guide knows
 
     def __str__(self) -> str:
         where = f"{shown_path(self.path)}:{self.line}" if self.line else shown_path(self.path)
-        return f"{where}: {without_credentials(self.message)}"  # a message may quote the file; never its secrets
+        said = self.message + (f" — {self.hint}" if self.hint else "")
+        return f"{where}: {without_credentials(said)}"  # a message may quote the file; never its secrets
 
 
 class RecipeError(Exception):
@@ -42,5 +44,5 @@ class RecipeError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
     @classmethod
-    def at(cls, path: Path, line: int | None, message: str) -> RecipeError:
-        return cls([Problem(path, line, message)])
+    def at(cls, path: Path, line: int | None, message: str, hint: str | None = None) -> RecipeError:
+        return cls([Problem(path, line, message, hint)])

@@ -41,8 +41,8 @@ def fixes(source: YamlSource, found: list[valohai.Message]) -> list[str]:
 
 
 def _fix(source: YamlSource, message: valohai.Message) -> str:
-    if hint := message.text.partition(" — ")[2]:
-        return hint
+    if message.hint:
+        return message.hint
     if _SCHEMA.match(message.raw):
         return (_schema_fix(message.schema_error) if message.schema_error is not None else None) or GENERIC
     for pattern, make in _NAMED:

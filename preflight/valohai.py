@@ -173,7 +173,8 @@ class ValohaiFile:
 def load(path: Path) -> ValohaiFile:
     """Parse and lint ``path``; any error or warning becomes a ``RecipeError`` with its line."""
     source = YamlSource.load(path)  # YAML syntax and duplicate keys, with their lines
-    problems = [Problem(path, m.line, _GUIDE_WARNING * (m.kind == "warning") + m.text) for m in messages(source)]
+    problems = [Problem(path, m.line, _GUIDE_WARNING * (m.kind == "warning") + m.text, m.hint)
+                for m in messages(source)]
     if problems:
         raise RecipeError(problems)
     return ValohaiFile(path, source, Config.parse(source.data))
@@ -185,9 +186,10 @@ class Message:
 
     kind: str  # "error" or "warning"
     line: int | None
-    text: str  # with " — " and a hint for the mistakes the guide knows
+    text: str
     raw: str = ""  # as valohai-yaml wrote it
     schema_error: ValidationError | None = None  # for a schema message, the error itself
+    hint: str | None = None  # what to do, for the mistakes the guide knows
 
 
 def messages(source: YamlSource) -> list[Message]:
@@ -206,9 +208,9 @@ def messages(source: YamlSource) -> list[Message]:
     for message in raw:
         if message["type"] in ("error", "warning"):
             text = message["message"].strip()
-            line, located = _locate(source, text, seen[text])
+            line, located, hint = _locate(source, text, seen[text])
             seen[text] += 1
-            found.append(Message(message["type"], line, located, text, message.get("error")))
+            found.append(Message(message["type"], line, located, text, message.get("error"), hint))
     return found
 
 
@@ -235,7 +237,7 @@ def declared_variables(step: Step) -> dict[str, EnvironmentVariable]:
     return dict(step.environment_variables)
 
 
-def _locate(source: YamlSource, message: str, occurrence: int = 0) -> tuple[int | None, str]:
+def _locate(source: YamlSource, message: str, occurrence: int = 0) -> tuple[int | None, str, str | None]:
     places = Places(source)
     line = None
     text = message
@@ -260,7 +262,7 @@ def _locate(source: YamlSource, message: str, occurrence: int = 0) -> tuple[int 
         line = source.line(*keys) if (keys := places.named_in(message, occurrence)) else None
     hint = next((h for needle, h in _HINTS.items()
                  if (needle.search(message) if isinstance(needle, re.Pattern) else needle in message)), None)
-    return line, text + (f" — {hint}" if hint else "")
+    return line, text, hint
 
 
 # valohai-yaml's semantic messages name objects instead of giving a path: find what they name.

@@ -79,9 +79,9 @@ class YamlSource:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or "invalid YAML"
             column = f" (column {mark.column + 1})" if mark else ""
-            hint = " — check this line's indentation against the lines above it" if "block" in problem else ""
+            hint = "check this line's indentation against the lines above it" if "block" in problem else None
             raise RecipeError.at(
-                path, mark.line + 1 if mark else None, f"YAML syntax error{column}: {problem}{hint}"
+                path, mark.line + 1 if mark else None, f"YAML syntax error{column}: {problem}", hint
             ) from None
         finally:
             loader.dispose()
@@ -117,7 +117,7 @@ def decode(path: Path, data: bytes) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise RecipeError.at(
-            path, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at column {column} — save the file as UTF-8"
+            path, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at column {column}", "save the file as UTF-8"
         ) from None
 
 

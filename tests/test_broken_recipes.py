@@ -17,7 +17,7 @@ FAILING = sorted((FIXTURES / "failing").iterdir())
 def test_rejected_before_anything_runs(folder: Path):
     with pytest.raises(RecipeError) as caught:
         recipes.load(folder)
-    problems = [f"{p.path.name}:{p.line}: {p.message}" for p in caught.value.problems]
+    problems = [f"{p.path.name}:{p.line}: {p.message}" + (f" — {p.hint}" if p.hint else "") for p in caught.value.problems]
     assert problems == (folder / "rejected-because.txt").read_text().splitlines()
 
 

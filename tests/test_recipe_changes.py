@@ -1,5 +1,6 @@
 """Change a real recipe the way a contributor might, and read what the harness says."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -62,8 +63,30 @@ def test_misspelled_role_is_rejected_with_a_suggestion(tmp_path):
     with pytest.raises(RecipeError) as caught:
         recipes.load(folder)
     assert [str(p).split("scenarios.yaml:")[1] for p in caught.value.problems] == [
-        "6: unknown index role 'virtul' (did you mean 'virtual'?)"
+        "7: unknown index role 'virtul' (did you mean 'virtual'?) — python -m harness roles lists every role with "
+        "what it stands for"
     ]
+
+
+def test_a_role_named_by_what_it_stands_for_is_found_in_the_descriptions(tmp_path):
+    folder = changed_copy(
+        tmp_path, "use-in-executions", "scenarios.yaml",
+        "PRIVATE_PYPI_INDEX_URL: virtual\n", "PRIVATE_PYPI_INDEX_URL: virtual-revoked-token\n",
+    )
+    with pytest.raises(RecipeError) as caught:
+        recipes.load(folder)
+    message = str(caught.value.problems[0])
+    assert "roles whose description fits:" in message and "python -m harness roles" in message, message
+
+
+def test_a_misspelled_variable_in_a_group_is_reported_at_its_line(tmp_path):
+    folder = changed_copy(tmp_path, "organization-variable-group", "scenarios.yaml", "PIP_INDEX_URL:", "PIP_INDX_URL:")
+    with pytest.raises(RecipeError) as caught:
+        recipes.load(folder)
+    source = (folder / "scenarios.yaml").read_text().splitlines()
+    typo = next(n for n, line in enumerate(source, 1) if "PIP_INDX_URL" in line)
+    assert any(p.line == typo and "did you mean PIP_INDEX_URL" in p.message for p in caught.value.problems), \
+        [str(p) for p in caught.value.problems]
 
 
 def test_wrong_provenance_names_what_was_installed(tmp_path, lab):
@@ -100,3 +123,23 @@ def test_a_credential_typed_as_an_override_is_rejected_without_repeating_it(tmp_
         recipes.load(folder)
     assert token not in str(caught.value)
     assert "this value holds a user and password; credentials never go in scenario files" in str(caught.value)
+
+
+def test_the_scenario_files_schema_is_generated_from_the_models_and_every_recipe_names_it():
+    """Editors complete and check scenarios.yaml from harness/scenarios.schema.json; `python -m harness update`
+    writes it again when the models change."""
+    assert recipes.SCHEMA.read_text() == recipes.schema_text(), "harness/scenarios.schema.json is stale: " \
+                                                                "python -m harness update"
+    for folder in recipes.discover(EXAMPLES):
+        first = (folder / recipes.SCENARIO_FILE).read_text().splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../harness/scenarios.schema.json", folder.name
+
+
+def test_the_schema_refuses_what_the_harness_refuses():
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(json.loads(recipes.SCHEMA.read_text()))
+    good = {"scenarios": {"a": {"description": "d", "expect": {"outcome": "success", "log": ["x"]}}}}
+    assert not list(validator.iter_errors(good))
+    bad = {"scenarios": {"a": {"description": "d", "expect": {"outcome": "succes", "logs": ["x"]}}}}
+    assert {e.validator for e in validator.iter_errors(bad)} >= {"enum", "additionalProperties"}
