@@ -1,4 +1,4 @@
-pytest_plugins = ["harness.pytest_plugin"]
+pytest_plugins = ["harness.pytest_plugin", "pytester"]
 
 
 def pytest_addoption(parser):

@@ -15,10 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # mkdocs-macros imports this package by path; the harness sits beside it
     sys.path.insert(0, str(ROOT))
 
-from docs_macros import about, citations, explain, logs, pips, preflight, recipes  # noqa: E402,F401  (they register)
-from docs_macros.registry import BUILD, MACROS, manifest_path  # noqa: E402
+from docs_macros import about, citations, explain, logs, pips, preflight, recipes  # noqa: F401  (they register)
+from docs_macros.registry import BUILD, MACROS, manifest_path
 
-__all__ = ["define_env", "on_post_build", "manifest_path"]
+__all__ = ["define_env", "manifest_path", "on_post_build"]
 
 
 def define_env(env) -> None:

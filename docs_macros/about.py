@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from harness import fidelity, images, topology, vendors
-from preflight import models
-from harness.logs import REWRITES
-from harness.topology import ROLES
-
 from docs_macros.markdown import as_markdown
 from docs_macros.registry import BUILD, macro
+from harness import fidelity, images, topology, vendors
+from harness.logs import REWRITES
+from harness.topology import ROLES
+from preflight import models
 
 
 @macro

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 
-from harness import vendors
-
 from docs_macros.markdown import as_markdown
 from docs_macros.registry import BUILD, macro
+from harness import vendors
 
 
 @macro

@@ -5,9 +5,8 @@ from __future__ import annotations
 import html
 import json
 
-from preflight import explain
-
 from docs_macros.registry import BUILD, macro
+from preflight import explain
 
 
 @macro

@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from harness import recipes
-from preflight import models
-from harness.logs import NOISE, is_telling, split_header
-
 from docs_macros.markdown import fence, indent
 from docs_macros.registry import BUILD, EXAMPLES, macro
+from harness import recipes
+from harness.logs import NOISE, is_telling, split_header
+from preflight import models
 
 FULL_LOGS = "about/logs.md"
 

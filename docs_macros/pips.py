@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from harness import tables, pip_versions, recipes
-
 from docs_macros.markdown import as_markdown, indent
 from docs_macros.registry import BUILD, EXAMPLES, macro
+from harness import pip_versions, recipes, tables
 
 _LOG_ONLY = {"log", "not-in-log"}  # a pips: range that changes only these: the same result, another log
 

@@ -6,10 +6,9 @@ import contextlib
 import io
 
 import preflight.cli as command
-from preflight.rules import RULES
-
 from docs_macros.markdown import as_markdown, fence, file_block
 from docs_macros.registry import ROOT, macro
+from preflight.rules import RULES
 
 
 @macro

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docs_macros import pips
-from docs_macros.markdown import file_block, code_block, indent
+from docs_macros.markdown import code_block, file_block, indent
 from docs_macros.registry import BUILD, ROOT, macro
 
 

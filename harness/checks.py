@@ -7,18 +7,18 @@ and nothing tried to reach an address outside 127.0.0.1.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
-import difflib
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from preflight import models
 from harness.credentials import Secrets
 from harness.execution import Completed
 from harness.logs import split_header, stable_lines
 from harness.recipes import Plan
+from preflight import models
 
 _MARKER = re.compile(r'^BUILT_BY_INDEX = "(?P<index>[^"]*)"', re.MULTILINE)
 

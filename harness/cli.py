@@ -20,8 +20,8 @@ from pathlib import Path
 
 import preflight.cli
 from harness import catalogue, explain_rules, fetch, pip_versions, recipes, runner, tables
-from harness.execution import ExecutionError
 from harness.errors import IndexHostError, ToolsetError
+from harness.execution import ExecutionError
 from harness.topology import ROLES
 from harness.wheels import build_wheel, sha256
 from preflight import models

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import catalogue, logs, tables, pip_versions, recipes, symptoms
+from harness import catalogue, logs, pip_versions, recipes, symptoms, tables
 from preflight import models
 from preflight.explain import RULES_FILE
 

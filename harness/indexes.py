@@ -30,8 +30,8 @@ from cheroot.ssl import Adapter
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 from pypiserver.config import Config
 
-from harness.errors import IndexHostError
 from harness.credentials import Credentials
+from harness.errors import IndexHostError
 
 logging.getLogger("pypiserver").setLevel(logging.WARNING)
 

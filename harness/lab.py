@@ -21,11 +21,11 @@ from pathlib import Path
 
 from uv import find_uv_bin
 
-from harness import catalogue, topology, toolsets
+from harness import catalogue, toolsets, topology
 from harness.credentials import Credentials, Secrets, session_credentials
+from harness.errors import IndexHostError, ToolsetError
 from harness.faults import FailingHost
 from harness.gateway import PUBLIC_NAMES, Gateway
-from harness.errors import IndexHostError, ToolsetError
 from harness.indexes import IndexHost, ServedRepository
 from harness.janitor import janitor
 from harness.sandbox import SCRATCH, SandboxPool
@@ -186,7 +186,7 @@ class Lab:
 
     def _begin(self, host: topology.Host, sets: dict[str, Path], squatter: bool) -> IndexHost:
         public = ("pypi", "squatter") if squatter else ("pypi",)
-        expand = lambda names: tuple(sets[n] for name in names for n in (public if name == PUBLIC else (name,)))  # noqa: E731
+        expand = lambda names: tuple(sets[n] for name in names for n in (public if name == PUBLIC else (name,)))
         served = [
             ServedRepository(
                 repo.path, expand(repo.serves), tuple(self.credentials[r] for r in repo.readers), repo.simple,

@@ -377,115 +377,136 @@ def _did_you_mean(word: str, options: list[str]) -> str:
 
 
 def _meaning_problems(recipe: Recipe) -> list[Problem]:
+    """What the schema can't see: names that must exist, variables that must fit the step, outcomes that must
+    agree with what the step requires."""
     source, spec, vh = recipe.source, recipe.spec, recipe.valohai
-    problem = lambda keys, message: Problem(source.path, source.line(*keys), message)
-    problems = []
     steps = ", ".join(vh.config.steps) or "none"
+    problems = []
     for name, scenario in spec.scenarios.items():
         at = ("scenarios", name)
         step_name = recipe.step_name(name)
         step = vh.step(step_name) if step_name else None
         if step is None:
             keys = (*at, "step") if scenario.step else ("step",)
-            problems.append(problem(keys, f"valohai.yaml has no step '{step_name}' (steps: {steps})"
-                                    if step_name else f"scenario '{name}' names no step (steps: {steps})"))
+            problems.append(Problem(source.path, source.line(*keys),
+                                    f"valohai.yaml has no step '{step_name}' (steps: {steps})" if step_name
+                                    else f"scenario '{name}' names no step (steps: {steps})"))
             continue
         if image(step.image) is None:
-            problems.append(Problem(
-                vh.path, vh.line(*vh.step_keys(step.name), "image"),
-                f"image '{step.image}' can't be emulated: the harness knows {SUPPORTED}; {HOW_TO_ADD}",
-            ))
-        declared = valohai.declared_variables(step)
+            problems.append(Problem(vh.path, vh.line(*vh.step_keys(step.name), "image"),
+                                    f"image '{step.image}' can't be emulated: the harness knows {SUPPORTED}; "
+                                    f"{HOW_TO_ADD}"))
         if not _SLUG.match(name):
-            problems.append(problem(at, f"scenario name '{name}' must be lowercase words joined by '-'"))
-        for group, members in scenario.groups.items():
-            if group not in step.environment_variable_groups:
-                problems.append(problem(
-                    (*at, "groups", group),
-                    f"scenario '{name}' supplies group '{group}', which step '{step.name}' does not list "
-                    "in environment-variable-groups",
-                ))
-            unset = missing_required(step, set(scenario.supplied()))
-            for var, role in members.items():
-                problems += _role_problems(source, (*at, "groups", group, var), role)
-                close = difflib.get_close_matches(var, unset, n=1)
-                if var not in declared and close:
-                    problems.append(problem((*at, "groups", group, var),
-                                            f"group '{group}' supplies {var}, which step '{step.name}' doesn't "
-                                            f"declare: did you mean {close[0]}, which it requires and nothing "
-                                            "supplies?"))
-        for var, role in scenario.variables.items():
-            if var not in declared:
-                problems.append(problem(
-                    (*at, "variables", var),
-                    f"scenario '{name}' supplies {var}, which step '{step.name}' does not declare "
-                    f"in environment-variables (declared: {', '.join(declared) or 'none'})",
-                ))
-            problems += _role_problems(source, (*at, "variables", var), role)
-        for var, value in scenario.overrides.items():
-            if not _VARIABLE.match(var):
-                problems.append(problem((*at, "overrides", var), f"'{var}' is not a valid variable name"))
-            if without_credentials(str(value)) != str(value):
-                problems.append(problem((*at, "overrides", var),
-                                        "this value holds a user and password; credentials never go in scenario "
-                                        "files: supply the variable under variables: with an index role "
-                                        "(python -m harness roles)"))
-        for name, kind in scenario.inputs.items():
-            if name not in step.inputs:
-                problems.append(problem((*at, "inputs", name), f"step '{step.name}' has no input '{name}' "
-                                        f"(inputs: {', '.join(step.inputs) or 'none'})"))
-            if kind not in INPUT_FILES:
-                problems.append(problem((*at, "inputs", name), f"unknown input file '{kind}'"
-                                        f"{_did_you_mean(kind, list(INPUT_FILES))}"))
-        missing = missing_required(step, set(scenario.supplied()))
-        if scenario.expect.outcome == "rejected":
-            if not missing:
-                problems.append(problem(
-                    (*at, "expect", "outcome"),
-                    f"scenario '{name}' expects Valohai to refuse the execution, but it supplies every variable "
-                    f"step '{step.name}' requires; leave one unset",
-                ))
-            if not scenario.expect.rejected_because:
-                problems.append(problem((*at, "expect"), "outcome rejected needs rejected-because: the reason "
-                                                         "Valohai gives, e.g. the variable that is missing"))
-            if scenario.models:
-                problems.append(problem((*at, "models"), "a rejected execution never runs, so no model differs"))
-            if scenario.pips:
-                problems.append(problem((*at, "pips"), "a rejected execution never runs, so no pip differs"))
-        else:
-            for var in missing:
-                problems.append(problem(
-                    at,
-                    f"scenario '{name}' leaves {var} unset, but step '{step.name}' requires it "
-                    f"(optional: false, no default, {vh.path.name} line {vh.line(*vh.variable_keys(step.name, var))}); "
-                    "Valohai refuses to create such an execution (write outcome: rejected to show that)",
-                ))
-            if scenario.expect.rejected_because:
-                problems.append(problem((*at, "expect", "rejected-because"), "rejected-because goes with outcome: rejected"))
-        for model in scenario.models:
-            if model not in models.BY_NAME:
-                problems.append(problem(
-                    (*at, "models", model),
-                    f"unknown execution model '{model}'{_did_you_mean(model, list(models.BY_NAME))}",
-                ))
-        problems.extend(_expectation_problems(source, at, scenario.expect))
-        for model, override in scenario.models.items():
-            if model in models.BY_NAME:
-                only_changes = Expect(outcome="success", installed=override.installed or {},
-                                      **{"not-installed": override.not_installed or []})
-                problems.extend(_expectation_problems(source, (*at, "models", model), only_changes, ""))
-        problems.extend(_pip_range_problems(source, at, scenario))
+            problems.append(Problem(source.path, source.line(*at),
+                                    f"scenario name '{name}' must be lowercase words joined by '-'"))
+        checks = (_supply_problems, _input_problems, _outcome_problems, _model_problems, _pip_range_problems)
+        problems += [found for check in checks for found in check(recipe, name, scenario, step)]
     for step_name, rules in spec.lint_finds.items():
         if vh.step(step_name) is None:
-            problems.append(problem(("lint-finds", step_name), f"valohai.yaml has no step '{step_name}' (steps: {steps})"))
-        for i, rule in enumerate(rules):
-            if rule not in RULES:
-                problems.append(problem(("lint-finds", step_name, i), f"unknown lint rule '{rule}'{_did_you_mean(rule, list(RULES))}"))
+            problems.append(Problem(source.path, source.line("lint-finds", step_name),
+                                    f"valohai.yaml has no step '{step_name}' (steps: {steps})"))
+        problems += [Problem(source.path, source.line("lint-finds", step_name, i),
+                             f"unknown lint rule '{rule}'{_did_you_mean(rule, list(RULES))}")
+                     for i, rule in enumerate(rules) if rule not in RULES]
     return problems
 
 
-def _pip_range_problems(source: YamlSource, at: tuple, scenario: Scenario) -> list[Problem]:
+def _supply_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -> list[Problem]:
+    """Groups the step lists, variables it declares, roles that exist, overrides that are no credentials."""
+    source, at = recipe.source, ("scenarios", name)
+    problem = lambda keys, message: Problem(source.path, source.line(*keys), message)
+    declared = valohai.declared_variables(step)
+    unset = missing_required(step, set(scenario.supplied()))
+    problems = []
+    for group, members in scenario.groups.items():
+        if group not in step.environment_variable_groups:
+            problems.append(problem((*at, "groups", group), f"scenario '{name}' supplies group '{group}', which "
+                                    f"step '{step.name}' does not list in environment-variable-groups"))
+        for var, role in members.items():
+            problems += _role_problems(source, (*at, "groups", group, var), role)
+            close = difflib.get_close_matches(var, unset, n=1)
+            if var not in declared and close:
+                problems.append(problem((*at, "groups", group, var),
+                                        f"group '{group}' supplies {var}, which step '{step.name}' doesn't "
+                                        f"declare: did you mean {close[0]}, which it requires and nothing supplies?"))
+    for var, role in scenario.variables.items():
+        if var not in declared:
+            problems.append(problem((*at, "variables", var),
+                                    f"scenario '{name}' supplies {var}, which step '{step.name}' does not declare "
+                                    f"in environment-variables (declared: {', '.join(declared) or 'none'})"))
+        problems += _role_problems(source, (*at, "variables", var), role)
+    for var, value in scenario.overrides.items():
+        if not _VARIABLE.match(var):
+            problems.append(problem((*at, "overrides", var), f"'{var}' is not a valid variable name"))
+        if without_credentials(str(value)) != str(value):
+            problems.append(problem((*at, "overrides", var),
+                                    "this value holds a user and password; credentials never go in scenario files: "
+                                    "supply the variable under variables: with an index role "
+                                    "(python -m harness roles)"))
+    return problems
+
+
+def _input_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -> list[Problem]:
+    source, at = recipe.source, ("scenarios", name, "inputs")
+    problems = []
+    for input_name, kind in scenario.inputs.items():
+        if input_name not in step.inputs:
+            problems.append(Problem(source.path, source.line(*at, input_name),
+                                    f"step '{step.name}' has no input '{input_name}' "
+                                    f"(inputs: {', '.join(step.inputs) or 'none'})"))
+        if kind not in INPUT_FILES:
+            problems.append(Problem(source.path, source.line(*at, input_name),
+                                    f"unknown input file '{kind}'{_did_you_mean(kind, list(INPUT_FILES))}"))
+    return problems
+
+
+def _outcome_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -> list[Problem]:
+    """A rejected outcome where the step requires what nothing supplies, and only there."""
+    source, vh, at = recipe.source, recipe.valohai, ("scenarios", name)
+    problem = lambda keys, message: Problem(source.path, source.line(*keys), message)
+    missing = missing_required(step, set(scenario.supplied()))
+    expect = scenario.expect
+    if expect.outcome != "rejected":
+        problems = [problem(at, f"scenario '{name}' leaves {var} unset, but step '{step.name}' requires it "
+                                f"(optional: false, no default, {vh.path.name} line "
+                                f"{vh.line(*vh.variable_keys(step.name, var))}); Valohai refuses to create such an "
+                                "execution (write outcome: rejected to show that)") for var in missing]
+        if expect.rejected_because:
+            problems.append(problem((*at, "expect", "rejected-because"), "rejected-because goes with outcome: rejected"))
+        return problems
+    problems = []
+    if not missing:
+        problems.append(problem((*at, "expect", "outcome"),
+                                f"scenario '{name}' expects Valohai to refuse the execution, but it supplies every "
+                                f"variable step '{step.name}' requires; leave one unset"))
+    if not expect.rejected_because:
+        problems.append(problem((*at, "expect"), "outcome rejected needs rejected-because: the reason Valohai gives, "
+                                                 "e.g. the variable that is missing"))
+    if scenario.models:
+        problems.append(problem((*at, "models"), "a rejected execution never runs, so no model differs"))
+    if scenario.pips:
+        problems.append(problem((*at, "pips"), "a rejected execution never runs, so no pip differs"))
+    return problems
+
+
+def _model_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -> list[Problem]:
+    """Models that exist, and packages the catalogue has, in the expectations and in each model's changes."""
+    source, at = recipe.source, ("scenarios", name)
+    problems = [Problem(source.path, source.line(*at, "models", model),
+                        f"unknown execution model '{model}'{_did_you_mean(model, list(models.BY_NAME))}")
+                for model in scenario.models if model not in models.BY_NAME]
+    problems += _expectation_problems(source, at, scenario.expect)
+    for model, override in scenario.models.items():
+        if model in models.BY_NAME:
+            only_changes = Expect(outcome="success", installed=override.installed or {},
+                                  **{"not-installed": override.not_installed or []})
+            problems += _expectation_problems(source, (*at, "models", model), only_changes, "")
+    return problems
+
+
+def _pip_range_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -> list[Problem]:
     """Each range is a version range that takes in pips of the matrix, not the pinned one, and no two share one."""
+    source, at = recipe.source, ("scenarios", name)
     problems, claimed = [], {}
     for key, override in scenario.pips.items():
         keys = (*at, "pips", key)

@@ -22,9 +22,10 @@ from harness.checks import Evidence, Verdict
 from harness.execution import Completed
 from harness.fidelity import PROXY_VARIABLES
 from harness.janitor import janitor
+from harness.pip_versions import PINNED as PINNED_PIP
+from harness.pip_versions import PINNED_UV
 from harness.recipes import HARNESS_FILES, Plan, Recipe
 from harness.sandbox import Sandbox
-from harness.pip_versions import PINNED as PINNED_PIP, PINNED_UV
 from harness.topology import NO_PROXY_DOMAIN, ROLES, resolved_names
 from preflight import models, valohai
 from preflight.errors import shown_path

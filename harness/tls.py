@@ -35,7 +35,7 @@ class SessionCA:
         folder.mkdir(parents=True, exist_ok=True)
         validity = {}
         if expired:  # a year's certificate that ran out last week
-            now = datetime.datetime.now(datetime.timezone.utc)
+            now = datetime.datetime.now(datetime.UTC)
             validity = {"not_before": now - datetime.timedelta(days=372), "not_after": now - datetime.timedelta(days=7)}
         leaf = self._ca.issue_cert(*hosts, organization_name=self._organization, organization_unit_name="Server",
                                    key_type=trustme.KeyType.ECDSA, **validity)

@@ -20,6 +20,7 @@ from typing import Literal
 
 from valohai_yaml.commands import join_command
 
+
 @dataclass(frozen=True)
 class ExecutionModel:
     joining: Literal["lines", "and-chain"]

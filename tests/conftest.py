@@ -10,6 +10,25 @@ EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "recipes"
 
 
+@pytest.fixture
+def recipe_pytest(pytester, monkeypatch):
+    """A pytest project of its own (pytester's folder) that collects the recipes copied into its examples/ with the
+    harness plugin; ``make(*slugs, conftest=...)`` sets it up, ``pytester.runpytest_subprocess`` runs it."""
+    import shutil
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the harness, from any working directory
+    monkeypatch.setenv("COLUMNS", "200")  # short summaries are not cut
+
+    def make(*slugs: str, conftest: str = ""):
+        for slug in slugs:
+            shutil.copytree(EXAMPLES / slug, pytester.path / "examples" / slug)
+        pytester.makeconftest('pytest_plugins = ["harness.pytest_plugin"]\n' + conftest)
+        pytester.makeini("[pytest]\naddopts = -p no:cacheprovider\n")
+        return pytester
+
+    return make
+
+
 def harness_project(root: Path, conftest_extra: str = "") -> Path:
     """A pytest project of its own in ``root``, collecting its examples/ with the harness plugin."""
     root.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,7 @@ pytest-examples refreshes the comments with ``pytest tests/test_docs_python.py -
 """
 
 import pytest
-from pytest_examples import CodeExample, EvalExample, find_examples
-from pytest_examples import _examples_to_update, eval_example  # noqa: F401  fixtures; the plugin isn't loaded
+from pytest_examples import CodeExample, EvalExample, _examples_to_update, eval_example, find_examples  # noqa: F401  fixtures; the plugin isn't loaded
 
 from tests.conftest import ROOT
 

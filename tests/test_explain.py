@@ -15,8 +15,8 @@ from functools import cache
 import pytest
 
 from harness import catalogue, explain_rules, logs, recipes, symptoms, topology
-from preflight import explain
 from harness.explain_rules import Exemplar
+from preflight import explain
 from tests.conftest import EXAMPLES, ROOT
 
 

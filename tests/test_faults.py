@@ -1,9 +1,6 @@
 """Faults in the harness's own world: dead or unstartable indexes, hangs, load."""
 
-import shutil
 import socket
-import subprocess
-import sys
 import threading
 from collections import Counter
 
@@ -14,7 +11,7 @@ from harness.errors import IndexHostError
 from harness.indexes import IndexHost
 from harness.lab import Lab
 from harness.tls import SessionCA
-from tests.conftest import EXAMPLES, harness_env, harness_project
+from tests.conftest import EXAMPLES
 
 
 @pytest.fixture
@@ -42,24 +39,17 @@ def test_a_taken_port_is_named(tmp_path):
             host.start()
 
 
-def test_pytest_stops_at_the_first_dead_index_with_its_name(tmp_path):
-    project = tmp_path / "project"
-    for slug in ("use-in-executions", "mix-private-and-public"):
-        shutil.copytree(EXAMPLES / slug, project / "examples" / slug)
-    harness_project(
-        project,
+def test_pytest_stops_at_the_first_dead_index_with_its_name(recipe_pytest):
+    pytester = recipe_pytest("use-in-executions", "mix-private-and-public", conftest=(
         "\ndef pytest_runtest_teardown(item):\n"
         "    from harness.pytest_plugin import session_lab\n"
-        '    next(h for h in session_lab().hosts if h.name == "artifactory").stop()\n',
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "0", "examples"], cwd=project, capture_output=True, text=True,
-        env=harness_env(), timeout=120,
-    )
-    assert result.returncode == 2, result.stdout  # pytest's "interrupted": the run stopped there
-    assert "1 failed, 2 passed" in result.stdout, result.stdout  # the lint and the table shape need no index
-    assert "index host artifactory (https://acme.jfrog.io) stopped answering during the session" in result.stdout
-    assert "Traceback" not in result.stdout
+        '    next(h for h in session_lab().hosts if h.name == "artifactory").stop()\n'))
+    result = pytester.runpytest_subprocess("-n", "0", "examples")
+    assert result.ret == pytest.ExitCode.INTERRUPTED, result.stdout.str()  # the run stopped there
+    result.assert_outcomes(failed=1, passed=2)  # the lint and the table's shape need no index
+    out = result.stdout.str()
+    assert "index host artifactory (https://acme.jfrog.io) stopped answering during the session" in out
+    assert "Traceback" not in out
 
 
 def test_the_private_index_serves_parallel_executions_without_a_failed_request(lab):

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import catalogue, topology, vendors
+from harness import catalogue, recipes, topology, vendors
 from harness.topology import CURATED, LOCAL, PRIORITY_VIRTUAL, ROLES, VIRTUAL
 from harness.wheels import build_wheel, sha256
+from tests.conftest import EXAMPLES, FIXTURES
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -209,23 +210,13 @@ def test_stand_ins_are_untrusted_without_the_session_ca(world):
         )
 
 
-@pytest.mark.parametrize("role", list(ROLES), ids=str)
-def test_every_role_resolves_in_a_started_lab(lab, role):
-    """Each role names its host's port (or pypi.org by name), its repository path and its credentials, in both worlds."""
-    spec = ROLES[role]
-    for squatter in (False, True):
-        world = lab.world(squatter)
-        value = world.value(spec)
-        creds = world.credentials.get(spec.credentials)
-        if spec.form in ("username", "password"):
-            assert value == getattr(creds, spec.form)
-            continue
-        host = topology.host(spec.host)
-        port = world.failing[host.name].port if host.failure else world.hosts[spec.host].port if host.served else None
-        assert (f"{host.hostname}:{port}{spec.path}/" if port else f"{host.hostname}{spec.path}/") in value
-        assert value.endswith(("/simple", "/+simple"))
-        assert value.removeprefix("acme=").startswith("https://"), "every index an execution reaches is HTTPS"
-        assert (creds is not None) == (f"@{host.hostname}" in value)
+def test_every_role_is_named_by_a_scenario():
+    """A role no scenario names is a stand-in nothing tests: remove it, or show it in a recipe."""
+    named = {role for folder in recipes.discover(EXAMPLES) for scenario in recipes.load(folder).scenarios.values()
+             for role in scenario.supplied().values()}
+    named |= {role for folder in (FIXTURES / "probes", FIXTURES / "failing") for sub in folder.iterdir()
+              for scenario in recipes.load(sub).scenarios.values() for role in scenario.supplied().values()}
+    assert sorted(set(ROLES) - named) == []
 
 
 def test_stub_wheels_are_reproducible(tmp_path):

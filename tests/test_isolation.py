@@ -113,7 +113,7 @@ def rerun(lab, plan, change) -> tuple[str, str]:
 
 def test_the_proxy_changes_nothing_pip_prints_for_a_private_index(lab):
     plan = recipes.load(EXAMPLES / "verify-authentication").plan("wrong-password")
-    without_proxy = lambda env: {k: v for k, v in env.items() if k not in fidelity.PROXY_VARIABLES}  # noqa: E731
+    without_proxy = lambda env: {k: v for k, v in env.items() if k not in fidelity.PROXY_VARIABLES}
     normal, direct = rerun(lab, plan, without_proxy)
     assert normal == direct
 

@@ -7,8 +7,6 @@ recipe's table, which needs no pip, is checked here.
 import hashlib
 import platform
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from docs_macros import pips
 from harness import fetch, pip_versions, recipes, tables, toolsets
 from preflight import models
 from preflight.errors import RecipeError
-from tests.conftest import EXAMPLES, ROOT, harness_env, harness_project
+from tests.conftest import EXAMPLES, ROOT
 
 
 def with_pips(tmp_path: Path, pips: str) -> Path:
@@ -172,13 +170,13 @@ def test_a_recipes_page_line_says_in_reader_words_which_pips_differ_and_why():
         "a range that changes only the log is no failure"
 
 
-@pytest.mark.parametrize(("script", "runs"), [
-    ("pip install x", True), ("python -m pip install x", True), ("pip3 install x", True),
-    ("set -e\npip3.12 download x", True), ("uv pip install --system x", False),
-    ('curl "$PIP_INDEX_URL/simple/pip/"', False), ("python train.py --pip-args x", False),
-])
-def test_the_matrix_runs_only_scenarios_that_run_pip(script, runs):
-    assert bool(tables._RUNS_PIP.search(script)) is runs
+def test_the_matrix_runs_the_scenarios_that_run_pip_and_no_other():
+    """A scenario that runs only uv or curl, or never runs, is the same under every pip."""
+    names = lambda slug: [p.name for p in tables.matrix_plans(recipes.load(EXAMPLES / slug))]
+    assert names("uv") == [] and names("check-index-url") == []
+    assert names("verify-authentication") == list(recipes.load(EXAMPLES / "verify-authentication").scenarios)
+    assert "secret-not-set" not in names("use-in-executions"), "a rejected execution runs no pip"
+    assert names("codeartifact"), "pip install awscli runs pip, in a uv image"
 
 
 def test_a_table_left_stale_by_a_new_scenario_or_a_changed_range_fails_its_shape_check(tmp_path):
@@ -191,29 +189,19 @@ def test_a_table_left_stale_by_a_new_scenario_or_a_changed_range_fails_its_shape
     assert "it has scenarios" in tables.table_verdict(recipes.load(folder)).detail
 
 
-def run_pytest(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in harness_env(**env).items() if k != "CI" or "CI" in env}
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=cwd, env=environ,
-                          capture_output=True, text=True, timeout=120, check=False)
+@pytest.mark.parametrize("wrong", ["examples/verify-authentication", "99.0", ","])
+def test_pips_takes_versions_of_the_matrix_and_refuses_anything_else(recipe_pytest, wrong):
+    result = recipe_pytest("verify-authentication").runpytest_subprocess("--pips", wrong, "--collect-only")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "not in the matrix (20.2.4, " in result.stderr.str()
 
 
-class _Config:
-    def __init__(self, **options):
-        self.options = {"pip_matrix": None, "pips": None, **options}
-
-    def getoption(self, name, default=None):
-        return self.options.get(name, default)
-
-
-def test_pips_selects_versions_of_the_matrix_and_refuses_anything_else():
-    from harness.pytest_plugin import selected
-
-    assert selected(_Config()) is None
-    assert selected(_Config(pip_matrix="all")) == pip_versions.MATRIX
-    assert selected(_Config(pips="20.2.4, 24.0")) == ("20.2.4", "24.0"), "--pips implies --pip-matrix"
-    for wrong in ("examples/verify-authentication", "99.0", ","):
-        with pytest.raises(pytest.UsageError, match=r"--pips: .*not in the matrix \(20\.2\.4, "):
-            selected(_Config(pip_matrix="all", pips=wrong))
+def test_pips_implies_the_matrix_and_collects_only_its_items(recipe_pytest):
+    result = recipe_pytest("verify-authentication").runpytest_subprocess("--pips=24.0", "--collect-only", "-q")
+    ids = [line for line in result.stdout.lines if "::" in line]
+    scenarios = recipes.load(EXAMPLES / "verify-authentication").scenarios
+    assert sorted(ids) == sorted(["examples/verify-authentication/scenarios.yaml::pip-matrix-table",
+                                  *(f"examples/verify-authentication/scenarios.yaml::{n}[pip-24.0]" for n in scenarios)])
 
 
 _UNRUNNABLE_PIPS = '''
@@ -235,16 +223,18 @@ lab.Lab.toolset = _no_other_pip_runs_here
 
 @pytest.mark.parametrize(("ci", "workers", "status", "word"), [("", "0", 0, "skipped"), ("1", "1", 1, "failed")],
                          ids=["here", "in-ci-with-xdist"])
-def test_the_summary_says_why_a_pip_could_not_run_and_ci_fails_on_it(tmp_path, ci, workers, status, word):
+def test_the_summary_says_why_a_pip_could_not_run_and_ci_fails_on_it(recipe_pytest, monkeypatch, ci, workers, status,
+                                                                       word):
     """Also: --pip-matrix takes no value, so the path after it is what runs (not the other recipe)."""
-    project = harness_project(tmp_path / "project", _UNRUNNABLE_PIPS)
-    for slug in ("verify-authentication", "verify-authentication-any-pip"):
-        shutil.copytree(EXAMPLES / slug, project / "examples" / slug)
-    env = {"CI": ci} if ci else {}
-    result = run_pytest("-n", workers, "-v", "--pip-matrix", "examples/verify-authentication", "--pips=20.2.4,24.0",
-                        cwd=project, **env)
-    out = result.stdout
-    assert result.returncode == status, out + result.stderr
+    pytester = recipe_pytest("verify-authentication", "verify-authentication-any-pip", conftest=_UNRUNNABLE_PIPS)
+    if ci:
+        monkeypatch.setenv("CI", ci)
+    else:
+        monkeypatch.delenv("CI", raising=False)
+    result = pytester.runpytest_subprocess("-n", workers, "-v", "--pip-matrix", "examples/verify-authentication",
+                                           "--pips=20.2.4,24.0")
+    out = result.stdout.str()
+    assert result.ret == status, out
     assert "no-credentials[pip-24.0]" in out and "any-pip" not in out, out
     assert "pips of the matrix that cannot run here" in out, out
     items = len(recipes.load(EXAMPLES / "verify-authentication").scenarios)  # one per scenario, under each pip

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness import recipes, runner
+from preflight import models
 from preflight.errors import RecipeError
 from tests.conftest import EXAMPLES
 
@@ -143,3 +144,46 @@ def test_the_schema_refuses_what_the_harness_refuses():
     assert not list(validator.iter_errors(good))
     bad = {"scenarios": {"a": {"description": "d", "expect": {"outcome": "succes", "logs": ["x"]}}}}
     assert {e.validator for e in validator.iter_errors(bad)} >= {"enum", "additionalProperties"}
+
+
+def _broken_copy(tmp_path, slug: str) -> Path:
+    folder = tmp_path / slug
+    shutil.copytree(EXAMPLES / slug, folder, ignore=shutil.ignore_patterns("logs"))
+    return folder
+
+
+def _supplied(slug: str) -> list[str]:
+    return sorted({var for s in recipes.load(EXAMPLES / slug).scenarios.values() for var in s.supplied()})
+
+
+@pytest.mark.parametrize("slug", [f.name for f in recipes.discover(EXAMPLES) if _supplied(f.name)])
+def test_renaming_a_declared_variable_breaks_the_recipe(tmp_path, slug):
+    """Every variable a scenario supplies is one its step declares: rename it in valohai.yaml, and loading fails."""
+    folder = _broken_copy(tmp_path, slug)
+    supplied = _supplied(slug)
+    path = folder / "valohai.yaml"
+    path.write_text(path.read_text().replace(f"name: {supplied[0]}\n", f"name: {supplied[0]}_RENAMED\n"))
+    with pytest.raises(RecipeError) as caught:
+        recipes.load(folder)
+    assert supplied[0] in str(caught.value)
+
+
+def _installing(slug: str) -> str | None:
+    """The first scenario of ``slug`` that succeeds and runs ``pip install``."""
+    recipe = recipes.load(EXAMPLES / slug)
+    return next((p.name for p in recipe.plans(under=(models.DEFAULT,))
+                 if p.expect.outcome == "success" and "pip install" in p.script and "uv pip" not in p.script), None)
+
+
+@pytest.mark.parametrize("slug", [f.name for f in recipes.discover(EXAMPLES) if _installing(f.name)])
+def test_a_package_that_doesnt_exist_breaks_the_recipe(tmp_path, lab, slug):
+    """Add a name no index has to the recipe's install, and its scenario must fail: its tests can fail."""
+    folder = _broken_copy(tmp_path, slug)
+    name = _installing(slug)
+    plan = recipes.load(folder).plan(name)
+    path = folder / "valohai.yaml"
+    text = path.read_text()
+    at = text.index("pip install", text.index(f"name: {plan.step.name}\n"))  # the step's own install, folded or not
+    path.write_text(text[:at] + "pip install no-such-package-anywhere" + text[at + len("pip install"):])
+    run = runner.run(lab, recipes.load(folder).plan(name))
+    assert not run.passed, run.report()

@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from docs_macros import citations, logs, recipes as recipe_macros
+from docs_macros import citations, logs
 from docs_macros import preflight as preflight_macros
+from docs_macros import recipes as recipe_macros
 from docs_macros.registry import manifest_path
 from harness import fidelity, images, recipes, vendors
 from harness.logs import REWRITES

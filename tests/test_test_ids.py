@@ -1,27 +1,23 @@
 """What pytest shows for a recipe: ids a contributor can pass back, and a short summary that says what failed."""
 
-import shutil
-import subprocess
-import sys
 
-from tests.conftest import EXAMPLES, harness_env, harness_project
-
-
-def pytest_in(project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "-n", "0", "-rf", *args], cwd=project,
-                          capture_output=True, text=True, env=harness_env(COLUMNS="200"), timeout=120)
-
-
-def test_one_model_of_a_shared_run_runs_alone_and_its_summary_names_the_first_failed_expectation(tmp_path):
-    project = harness_project(tmp_path / "project")
-    recipe = project / "examples" / "missing-package"
-    shutil.copytree(EXAMPLES / "missing-package", recipe)
-    scenarios = recipe / "scenarios.yaml"
+def test_one_model_of_a_shared_run_runs_alone_and_its_summary_names_the_first_failed_expectation(recipe_pytest):
+    pytester = recipe_pytest("missing-package")
+    scenarios = pytester.path / "examples" / "missing-package" / "scenarios.yaml"
     scenarios.write_text(scenarios.read_text().replace("index-answered: [404]", "index-answered: [403]"))
     shared = "examples/missing-package/scenarios.yaml::misspelled-name[lines+sh,and-chain+sh]"
-    assert shared in pytest_in(project, "--collect-only", "-q", "examples").stdout  # one run stands for both
+    assert shared in pytester.runpytest_subprocess("-n", "0", "--collect-only", "-q", "examples").stdout.str()
 
     alone = "examples/missing-package/scenarios.yaml::misspelled-name[and-chain+sh]"
-    result = pytest_in(project, alone)
-    assert "1 failed" in result.stdout, result.stdout
-    assert f"FAILED {alone} - FAIL  an index answered HTTP 403" in result.stdout, result.stdout
+    result = pytester.runpytest_subprocess("-n", "0", "-rf", alone)
+    result.assert_outcomes(failed=1)
+    assert f"FAILED {alone} - FAIL  an index answered HTTP 403" in result.stdout.str()
+
+
+def test_a_derived_run_is_one_item_and_its_model_can_run_alone(recipe_pytest):
+    """and-chain+sh's run is derived from lines+sh's where the statuses show it; asked for by its own id, it runs."""
+    pytester = recipe_pytest("pip-index-url-variable")
+    folded = "examples/pip-index-url-variable/scenarios.yaml::pip-index-url[lines+sh,and-chain+sh]"
+    assert folded in pytester.runpytest_subprocess("-n", "0", "--collect-only", "-q", "examples").stdout.str()
+    alone = "examples/pip-index-url-variable/scenarios.yaml::pip-index-url[and-chain+sh]"
+    pytester.runpytest_subprocess("-n", "0", alone).assert_outcomes(passed=1)
