@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from docs_macros.markdown import as_markdown
-from docs_macros.registry import BUILD, macro
-from harness import fidelity, images, topology, vendors
+import json
+
+from harness import fidelity, images, recipes, topology, vendors
 from harness.logs import REWRITES
 from harness.topology import ROLES
 from preflight import models
+
+from docs_macros.markdown import as_markdown
+from docs_macros.registry import BUILD, macro
 
 
 @macro
@@ -74,3 +77,22 @@ def not_emulated() -> str:
 def roles_table() -> str:
     rows = [f"| `{role.name}` | {role.description} |" for role in ROLES.values()]
     return "\n".join(["| Role | The value a scenario gets |", "|---|---|", *rows])
+
+
+@macro
+def scenario_keys() -> str:
+    """Every key of a scenario file, from the JSON Schema the models generate (harness/scenarios.schema.json)."""
+    schema = json.loads(recipes.schema_text())
+    definitions = schema["$defs"]
+    rows = []
+
+    def walk(properties: dict, prefix: str) -> None:
+        for key, spec in properties.items():
+            target = spec.get("$ref") or (spec.get("additionalProperties") or {}).get("$ref") or ""
+            rows.append(f"| `{prefix}{key}` | {as_markdown(spec.get('description', ''))} |")
+            name = target.rsplit("/", 1)[-1]
+            if name in ("Scenario", "Expect"):
+                walk(definitions[name]["properties"], f"{prefix}{key}.{'<name>.' if name == 'Scenario' else ''}")
+
+    walk(schema["properties"], "")
+    return "\n".join(["| Key | What it is |", "|---|---|", *rows])

@@ -1,9 +1,11 @@
-"""Where the time goes: each scenario next to its floor, and the whole suite.
+"""Where the time goes: each scenario next to its floor, the executions it takes, and the whole suite.
 
 The floor of a scenario is the same commands run by a bare ``subprocess.run`` in
 an environment that already exists (prepared beforehand, untimed); the ratio
 shows what the harness itself costs per execution: environment, repository
-copy, process start, time limit, checks, log.
+copy, process start, time limit, checks, log. The executions' CPU time (pip's,
+mostly: ``RUSAGE_CHILDREN``) is what no harness change can take away; runs derived
+from another (``harness.derivation``) are the executions it doesn't make.
 
     .venv/bin/python scripts/benchmark.py [--repeat N] [--no-suite]
 """
@@ -11,8 +13,8 @@ copy, process start, time limit, checks, log.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -28,13 +30,20 @@ from harness.lab import Lab
 from preflight import models
 
 
-def median_seconds(action, repeat: int) -> float:
-    times = []
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_run(lab: Lab, plan, repeat: int) -> tuple[float, float, runner.ScenarioRun]:
+    """Median wall seconds and median executions' CPU seconds of ``repeat`` runs, and the last run."""
+    walls, cpus, done = [], [], None
     for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        started, cpu = time.perf_counter(), children_cpu()
+        done = runner.run(lab, plan)
+        walls.append(time.perf_counter() - started)
+        cpus.append(children_cpu() - cpu)
+    return statistics.median(walls), statistics.median(cpus), done
 
 
 def floor(lab: Lab, plan) -> float:
@@ -55,22 +64,30 @@ def scenarios_table(repeat: int) -> None:
     started = time.perf_counter()
     lab = Lab().start()
     print(f"lab start (wheels, {len(lab.hosts)} index hosts, gateways): {time.perf_counter() - started:.3f} s\n")
-    print(f"{'scenario[model]':72} {'total':>7} {'floor':>7} {'ratio':>6}")
-    totals, floors, plans = [], [], []
+    print(f"{'scenario[model]':72} {'total':>7} {'floor':>7} {'ratio':>6} {'cpu':>6} {'runs':>4}")
+    totals, floors, plans, cpus, executions, derived = [], [], [], [], [], []
     try:
         for folder in recipes.discover(ROOT / "examples"):
             recipe = recipes.load(folder)
             for plan in recipe.plans():
-                total = median_seconds(functools.partial(runner.run, lab, plan), repeat)
+                total, cpu, done = timed_run(lab, plan, repeat)
                 least = statistics.median(floor(lab, plan) for _ in range(repeat))
                 totals.append(total)
                 floors.append(least)
                 plans.append(plan)
-                print(f"{'examples/' + recipe.slug + '::' + plan.id:72} {total:7.3f} {least:7.3f} {total / least:6.2f}")
+                cpus.append(cpu)
+                executions.append(done.executions)
+                derived.append(len(done.derived))
+                print(f"{'examples/' + recipe.slug + '::' + plan.id:72} {total:7.3f} {least:7.3f} "
+                      f"{total / least:6.2f} {cpu:6.2f} {done.executions:4}")
     finally:
         lab.stop()
-    print(f"{'all runs':72} {sum(totals):7.3f} {sum(floors):7.3f} {sum(totals) / sum(floors):6.2f}")
-    print(f"harness cost per execution: median {statistics.median(t - f for t, f in zip(totals, floors)) * 1000:.0f} ms\n")
+    print(f"{'all runs':72} {sum(totals):7.3f} {sum(floors):7.3f} {sum(totals) / sum(floors):6.2f} {sum(cpus):6.2f}")
+    print(f"harness cost per execution: median {statistics.median(t - f for t, f in zip(totals, floors)) * 1000:.0f} ms")
+    scenarios = len({(p.recipe.slug, p.name) for p in plans})
+    print(f"{scenarios} scenarios: {sum(executions)} executions ({sum(executions) / scenarios:.2f} per scenario); "
+          f"{sum(derived)} runs derived from another instead of made (without derivation: "
+          f"{sum(executions) + sum(derived)}); executions' CPU {sum(cpus):.1f} s\n")
     print("where the time goes, by execution model (a run shared by two models counts under its first):")
     for model in models.MODELS:
         mine = [(t, p) for t, p in zip(totals, plans) if p.model == model]
@@ -99,7 +116,7 @@ def main() -> None:
     if not args.no_suite:
         pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"]
         timed_command("whole suite, serial (-n 0)", [*pytest, "-n", "0"])
-        timed_command("whole suite, parallel (-n auto)", [*pytest, "-n", "auto"])
+        timed_command("whole suite, 2 workers (-n 2)", [*pytest, "-n", "2"])
 
 
 if __name__ == "__main__":
