@@ -63,8 +63,9 @@ class Expect(_Strict):
                                       description="HTTP statuses the indexes must have answered (seen server-side)")
     secret_leaks: bool = Field(default=False, alias="secret-leaks",
                                description="true: the scenario shows a leak on purpose, and one must be found")
-    files: dict[str, FileState] = Field(default={}, description="paths in the image (/root/.cache/pip) the execution "
-                                                                "must leave behind, or not")
+    files: dict[str, FileState] = Field(default={}, description="paths under /root, /usr/local, /tmp or /valohai "
+                                                                "(/root/.cache/pip) the execution must leave behind, "
+                                                                "or not")
 
 
 class ModelExpect(_Strict):

@@ -129,7 +129,7 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
         evidence = Evidence(
             completed, None, log, checks.installed(box.installed), lab.statuses() - before,
             checks.find_leaks(completed.output, box.repository_after, lab.secrets), lab.outside_attempts()[mark:],
-            {path: (box.image / path.lstrip("/")).exists() for path in plan.expect.files},
+            {path: box.holds(path, toolset.template) for path in plan.expect.files},
         )
         committed = f"{logs.HEADER_PREFIX}{how_it_ran(plan, toolset)}\n{log}"
         done = ScenarioRun(plan, header, committed, completed, checks.judge(plan, evidence), evidence)

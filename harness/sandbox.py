@@ -176,6 +176,17 @@ class Sandbox:
         """The packages the execution installed, from outside: its layer of the image's site-packages."""
         return self.layer / "usr" / "local" / "lib" / PYTHON / "site-packages"
 
+    def holds(self, path: str, template: ImageTemplate) -> bool:
+        """Whether the image, as the execution left it, has ``path`` (an image path such as /root/.cache/pip):
+        in the overlay's upper layer unless deleted there (a whiteout), else in the template below it."""
+        relative = path.lstrip("/")
+        upper = self.layer / relative
+        if upper.is_symlink() or upper.exists():
+            stat = upper.lstat()
+            return not (os.major(stat.st_rdev) == 0 and os.minor(stat.st_rdev) == 0 and (stat.st_mode & 0o170000)
+                        == 0o020000)  # overlayfs marks a deleted file with a 0/0 character device
+        return (template.root / relative).exists()
+
     @property
     def repository_after(self) -> Path:
         """The repository as the execution left it, from outside (files it didn't touch are there too)."""

@@ -64,3 +64,23 @@ def test_uv_lives_beside_the_image_not_in_the_virtual_environment(lab):
     assert lab.template.uv.is_file()
     assert lab.template.uv.is_relative_to(lab.template.root.parent)
     assert not lab.template.uv.is_relative_to("/tmp") or lab.template.root.is_relative_to("/tmp")
+
+
+def test_what_the_execution_leaves_in_its_image_is_seen_from_outside(lab):
+    """A file written stays, one deleted (an overlay whiteout) is gone, one the image has is there: a scenario's
+    ``files`` expectation reads them so."""
+    plan = recipes.load(FIXTURES / "probes" / "clean-environment").plan("nothing-inherited")
+    box = lab.sandboxes.take()
+    try:
+        script = ("mkdir -p $HOME/.config/pip && echo x > $HOME/.config/pip/pip.conf && echo y > $HOME/.netrc "
+                  '&& rm $HOME/.netrc && rm "$(command -v python3)"')  # the last one is the image's: a whiteout
+        argv = execution.isolated(["/bin/sh", "-c", script], box.mounts(lab.template), box.repository)
+        completed = execution.run(argv, box.environment(plan.image), 30)
+        assert completed.exit_code == 0, completed.output
+        holds = {path: box.holds(path, lab.template) for path in (
+            "/root/.config/pip/pip.conf", "/root/.netrc", "/usr/local/bin/python3", "/usr/local/bin/python",
+            "/root/.cache/pip")}
+    finally:
+        lab.sandboxes.discard(box)
+    assert holds == {"/root/.config/pip/pip.conf": True, "/root/.netrc": False, "/usr/local/bin/python3": False,
+                     "/usr/local/bin/python": True, "/root/.cache/pip": False}
