@@ -107,7 +107,19 @@ SQUATTER = PackageSet(
     ),
 )
 
-PACKAGE_SETS = (PYPI, PRIVATE, SECONDARY, SQUATTER)
+PYTORCH = PackageSet(
+    "pytorch",
+    "PyTorch's index of CPU builds (download.pytorch.org/whl/cpu): torch with the local version +cpu, and copies of "
+    "its dependencies",
+    (
+        Dist("torch", "2.1.0+cpu", ("filelock", "typing-extensions")),
+        # Its own, older copies: no two sets may hold the same file (see below).
+        Dist("filelock", "3.9.0"),
+        Dist("typing-extensions", "4.4.0"),
+    ),
+)
+
+PACKAGE_SETS = (PYPI, PRIVATE, SECONDARY, SQUATTER, PYTORCH)
 # pypiserver serves a file by name, so two merged package sets (the virtual repository merges
 # private, pypi and squatter) must never hold the same name and version: tests check this.
 

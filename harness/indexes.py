@@ -51,9 +51,12 @@ class ServedRepository:
     fallback: bool = False  # a name it doesn't have is redirected to pypi.org (pypiserver-fallback)
     forbidden: tuple[Credentials, ...] = ()  # users who authenticate but lack Read: 403 (jfrog-403-no-permission)
     blocked: tuple[tuple[str, str], ...] = ()  # (project, version) Curation blocks: 403 on download (jfrog-curation-403)
+    absent_403: bool = False  # a name it doesn't have gets 403, not 404 (uv-pytorch-index-403)
 
     def wsgi_app(self):
         app = self._pypiserver(self.roots)
+        if self.absent_403:
+            app = _absent_forbidden(app)
         if self.priority_roots:
             app = _shadowed(app, self._pypiserver(self.priority_roots), self.priority_roots)
         if self.answers_401:
@@ -116,6 +119,28 @@ def _forbidden(environ, start_response, message: str):
     body = json.dumps({"errors": [{"status": 403, "message": message}]}).encode()
     start_response("403 Forbidden", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+
+def _absent_forbidden(inner):
+    """A name the index doesn't have gets 403 instead of pypiserver's 404, as uv's docs say PyTorch's index answers."""
+
+    def app(environ, start_response):
+        answered: list[str] = []
+
+        def respond(status: str, headers, exc_info=None):
+            answered.append(status)
+            return start_response(status, headers, exc_info) if not status.startswith("404") else (lambda data: None)
+
+        body = inner(environ, respond)
+        if not answered or not answered[0].startswith("404"):
+            return body
+        if hasattr(body, "close"):
+            body.close()
+        text = b"Forbidden\n"
+        start_response("403 Forbidden", [("Content-Type", "text/plain"), ("Content-Length", str(len(text)))])
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [text]
+
+    return app
 
 
 def _without_read(inner, users: tuple[Credentials, ...]):

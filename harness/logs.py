@@ -32,10 +32,11 @@ _TELLING = re.compile(
     r"|option \S+: invalid choice:|\S+ is not a valid value for )"
 )
 # Lines that say nothing about the failure: pip's advice on root and on upgrading itself, its self-check, and
-# uv's line naming the interpreter (the one that stands in for the image's).
+# uv's lines naming the interpreter (the one that stands in for the image's).
 NOISE = re.compile(
     r"^(?:\[notice\] |WARNING: (?:Running pip as the 'root' user|You are using pip version"
-    r"|There was an error checking the latest version of pip)|Using Python \S+ environment at)"
+    r"|There was an error checking the latest version of pip)|Using Python \S+ environment at"
+    r"|Using CPython \S+ interpreter at)"
 )
 # pip's credential prompt ends without a newline, so whatever pip prints next shares its line.
 _PROMPT = re.compile(r"^(User for \S+:)\s*(.+)$")
