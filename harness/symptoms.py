@@ -97,6 +97,7 @@ SHOWN_BY = {
     "missing-package::misspelled-name": "package-not-found",
     "missing-package::unpublished-version": "version-not-found",
     "mix-private-and-public::local-repository": "public-packages-fail",
+    "pytorch::index-url-replaces-the-variable": "package-not-found",
     "multiple-private-packages::local-repository": "public-packages-fail",
     "multiple-private-repositories::secondary-wrong-token": "unauthorized-401",
     "other-hosts::codeartifact-without-external-connection": "public-packages-fail",

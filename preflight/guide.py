@@ -17,6 +17,7 @@ PAGES = {
     "command-items": ("about", "how-the-command-items-run"),
     "dependency-confusion": ("install/dependency-confusion", ""),
     "index-url": ("install/index-url", ""),
+    "pytorch": ("install/pytorch", ""),
     "no-credentials": ("troubleshooting", "no-credentials"),
     "uv": ("install/uv", ""),
     "requirements-variable": ("install/environment-variables", "refer-to-a-variable-in-requirementstxt"),

@@ -26,6 +26,7 @@ _PIP_VARIABLES = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL")
 _PIP_CONFIG_INDEX = re.compile(r"\bpip[\d.]*(?:\s+-\S+)*\s+config\s+(?:-\S+\s+)*set\s+\S*index-url\b")
 _INDEX_OPTIONS = ("--index-url", "-i", "--extra-index-url", "--default-index", "--index", "--find-links", "-f")
 _UV_RESOLVES = {"install", "sync", "compile", "add", "lock", "tool"}  # uv run resolves only what --with adds
+_PYTORCH_HOST = "download.pytorch.org"  # PyTorch's wheel indexes: /whl/cpu, /whl/cu118, …
 _SAME_VARIABLE = re.compile(r"^\$\{?PIP_INDEX_URL\}?$")
 # Hosts and paths of indexes that need a login: Artifactory, CodeArtifact, Artifact Registry, Azure Artifacts,
 # GitLab, Nexus, Gemfury, Cloudsmith, packagecloud.
@@ -73,13 +74,18 @@ def _option_overrides_variable(ctx: StepContext, n: int, call: PipCall) -> Itera
         if _SAME_VARIABLE.match(url) or (not declared and url.startswith("$")):
             continue  # the same value, or (beside a group) a variable the group supplies: a private index either way
         gets = "the step gets" if declared else "the step's variable group may supply"
+        pytorch = urlsplit(url).hostname == _PYTORCH_HOST
         yield ctx.finding(
             "index-url-overrides-variable",
             f"--index-url {url} replaces PIP_INDEX_URL, which {gets}, for this command (pip's command line beats "
             "its variables): this install doesn't use the private index",
-            "drop --index-url and let PIP_INDEX_URL choose the index; for public packages the private index "
-            "doesn't serve, put PyPI behind it (a virtual repository) instead",
-            command=n, severity=Severity.WARNING if declared else Severity.INFO, guide="index-url")
+            "drop --index-url and let PIP_INDEX_URL choose the index; "
+            + ("add PyTorch's index to your virtual repository as a remote, or install with uv and "
+               "--index pytorch=<this URL>" if pytorch else
+               "for public packages the private index doesn't serve, put PyPI behind it (a virtual repository) "
+               "instead"),
+            command=n, severity=Severity.WARNING if declared else Severity.INFO,
+            guide="pytorch" if pytorch else "index-url")
 
 
 def _uv_without_an_index(ctx: StepContext) -> Iterator[Finding]:
