@@ -273,6 +273,17 @@ REGISTRY = {
                    "<name>=<url>, and a named index's credentials go in UV_INDEX_<NAME>_USERNAME and "
                    "UV_INDEX_<NAME>_PASSWORD.",
                    "Package indexes", "https://docs.astral.sh/uv/concepts/indexes/"),
+        Documented("uv-project-indexes", "uv",
+                   "In pyproject.toml, [[tool.uv.index]] defines an index by name and url, explicit = true keeps it "
+                   "to the packages [tool.uv.sources] pins to it, and default = true makes it replace PyPI.",
+                   "Package indexes", "https://docs.astral.sh/uv/concepts/indexes/"),
+        Documented("uv-lock-no-credentials", "uv",
+                   "Credentials are never stored in uv.lock, so uv must get them for the index at install time.",
+                   "Package indexes: Authentication",
+                   "https://docs.astral.sh/uv/concepts/indexes/#authentication"),
+        Documented("uv-locked", "uv",
+                   "With --locked, uv sync fails with an error instead of updating a lockfile that is not up to date.",
+                   "Locking and syncing", "https://docs.astral.sh/uv/concepts/projects/sync/"),
         Documented("uv-pytorch-explicit-index", "uv",
                    "An index marked explicit = true serves only the packages [tool.uv.sources] pins to it; uv's "
                    "PyTorch guide pins torch that way and takes everything else from the default index.",

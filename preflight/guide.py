@@ -20,6 +20,7 @@ PAGES = {
     "pytorch": ("install/pytorch", ""),
     "no-credentials": ("troubleshooting", "no-credentials"),
     "uv": ("install/uv", ""),
+    "uv-project": ("install/uv-project", "credentials"),
     "requirements-variable": ("install/environment-variables", "refer-to-a-variable-in-requirementstxt"),
     "certificates": ("troubleshooting", "certificates"),
 }
