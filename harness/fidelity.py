@@ -39,7 +39,9 @@ DEVIATIONS = (
         "/usr/local as a system install, not a virtual environment.",
         "Docker doesn't run here. The Python minor version differs from the image's; each log's first line "
         "names both.",
-        shows="pip --version, tracebacks and uv's 'Using CPython … interpreter' name this Python's version.",
+        shows="pip --version, tracebacks, uv's 'Using CPython … interpreter' and pip's 'requires a different "
+              "Python' name this Python's version; uv's platform tag (manylinux_2_36_x86_64) names this machine's "
+              "glibc and architecture.",
     ),
     Deviation(
         "pip",

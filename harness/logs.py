@@ -41,7 +41,10 @@ NOISE = re.compile(
 # pip's credential prompt ends without a newline, so whatever pip prints next shares its line.
 _PROMPT = re.compile(r"^(User for \S+:)\s*(.+)$")
 _TEMPORARY = re.compile(r"(/tmp/pip-[a-z-]+?-)[a-z0-9_]{8}\b")  # pip's temporary folders, as pip -vv names them
-_VARYING = ((_DURATION, "<duration>"), (_ADDRESS, " at 0x…"), (_SERIAL, "'serialNumber': '…'"), (_TEMPORARY, r"\1…"))
+# A Linux platform tag names this machine's glibc and architecture (uv: "e.g., `manylinux_2_36_x86_64`").
+_PLATFORM = re.compile(r"\b(manylinux|musllinux)_\d+_\d+_\w+")
+_VARYING = ((_DURATION, "<duration>"), (_ADDRESS, " at 0x…"), (_SERIAL, "'serialNumber': '…'"), (_TEMPORARY, r"\1…"),
+            (_PLATFORM, r"\1_…"))
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def stable_lines(text: str) -> list[str]:
 
 
 def _steady(line: str) -> str:
-    """``line`` with what differs on every run (durations, object addresses, serials, temporary folders) blanked."""
+    """``line`` with what differs on every run or machine (durations, object addresses, serials, temporary folders,
+    this machine's platform tag) blanked."""
     for pattern, replacement in _VARYING:
         line = pattern.sub(replacement, line)
     return line

@@ -227,6 +227,12 @@ REGISTRY = {
                    "reports the failed retry.",
                    "pypa/pip#14182: Extract redirect-URL credentials on 401 even with --no-input",
                    "https://github.com/pypa/pip/pull/14182"),
+        Documented("pip-requires-python-line", "pip",
+                   "When every version of a package is skipped for its Requires-Python, pip (22.1 and newer) lists "
+                   "them in 'Ignored the following versions that require a different python version: …' before "
+                   "'Could not find a version that satisfies the requirement'.",
+                   "pip source: resolution/resolvelib/factory.py (26.2.1)",
+                   "https://github.com/pypa/pip/blob/26.2.1/src/pip/_internal/resolution/resolvelib/factory.py"),
         Documented("pip-hash-checking", "pip",
                    "In hash-checking mode (--require-hashes), every requirement needs an exact version and a hash, "
                    "and pip refuses a file whose hash isn't listed.",
