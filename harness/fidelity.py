@@ -10,6 +10,8 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 
+from harness.topology import SLOW_SECONDS, UNCACHED_VIRTUAL
+
 
 @dataclass(frozen=True)
 class Deviation:
@@ -103,6 +105,18 @@ DEVIATIONS = (
         "them as a vendor's.",
         shows="pip warns only about a 401 and never prints the realm; a 403 and a 404 both end in No matching "
               "distribution found. curl's HTTP status shows the code.",
+    ),
+    Deviation(
+        "slow remote",
+        f"One repository, {UNCACHED_VIRTUAL.rsplit('/', 1)[1]}, starts sending torch 2.1.0's wheel {SLOW_SECONDS:g} "
+        "seconds after each request for it, "
+        "to stand in for a remote repository's first fetch of a large wheel from PyPI. JFrog documents that a remote "
+        "fetches a package on its first request and caches it; it doesn't say how long that takes. The delay, and "
+        "that every request gets it (no cache is emulated), are the stand-in's own.",
+        "The stub wheels are a few kilobytes; a real first download of torch is as slow as the remote's own transfer "
+        "of hundreds of megabytes, which can take longer than pip's 15 seconds.",
+        shows="pip's ReadTimeoutError and uv's network timeout come only from the steps that set a timeout shorter "
+              "than the delay.",
     ),
     Deviation(
         "pypiserver's fallback",

@@ -20,6 +20,7 @@ import queue
 import re
 import ssl
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,9 +53,12 @@ class ServedRepository:
     forbidden: tuple[Credentials, ...] = ()  # users who authenticate but lack Read: 403 (jfrog-403-no-permission)
     blocked: tuple[tuple[str, str], ...] = ()  # (project, version) Curation blocks: 403 on download (jfrog-curation-403)
     absent_403: bool = False  # a name it doesn't have gets 403, not 404 (uv-pytorch-index-403)
+    slow: tuple[tuple[str, float], ...] = ()  # (file, seconds): its download starts that late (fidelity "slow remote")
 
     def wsgi_app(self):
         app = self._pypiserver(self.roots)
+        if self.slow:
+            app = _slow(app, dict(self.slow))
         if self.absent_403:
             app = _absent_forbidden(app)
         if self.priority_roots:
@@ -139,6 +143,22 @@ def _absent_forbidden(inner):
         text = b"Forbidden\n"
         start_response("403 Forbidden", [("Content-Type", "text/plain"), ("Content-Length", str(len(text)))])
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [text]
+
+    return app
+
+
+def _slow(inner, delays: dict[str, float]):
+    """A file's download starts ``delays[file]`` seconds after the request: a remote's first fetch of a large file.
+
+    JFrog documents that a remote fetches a package on its first request (jfrog-remote-cache-on-demand), not how
+    long that takes: the delay, and that it applies to every request, are the stand-in's own (``fidelity``).
+    """
+
+    def app(environ, start_response):
+        parts = environ.get("PATH_INFO", "").strip("/").split("/")
+        if len(parts) == 2 and parts[0] == "packages" and parts[1] in delays:
+            time.sleep(delays[parts[1]])
+        return inner(environ, start_response)
 
     return app
 

@@ -192,7 +192,7 @@ class Lab:
                 repo.path, expand(repo.serves), tuple(self.credentials[r] for r in repo.readers), repo.simple,
                 priority_roots=expand(repo.priority), answers_401=repo.answers_401_to_wrong_credentials,
                 fallback=repo.fallback, forbidden=tuple(self.credentials[r] for r in repo.forbidden),
-                blocked=repo.blocked, absent_403=repo.absent_403,
+                blocked=repo.blocked, absent_403=repo.absent_403, slow=repo.slow,
             )
             for repo in host.repositories
         ]

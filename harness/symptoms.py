@@ -67,6 +67,11 @@ SYMPTOMS = (  # in the order of the page: the failures readers hit most first
             "`Retrying (Retry(…)) after connection broken by`, or curl's `HTTP 000` after error 6, 7 or 28.",
             "The execution can't reach the host: nothing listens there, a firewall drops the connection, or the "
             "host name is mistyped."),
+    Symptom("download-timeout", PAGE, "download-timeout",
+            "`Read timed out` on a file (`/packages/…`), `didn't respond within … seconds`, or uv's `operation timed "
+            "out`.",
+            "A download, such as a large wheel's first through the remote, starts later than the timeout: raise "
+            "`PIP_TIMEOUT` or `UV_HTTP_TIMEOUT`."),
     Symptom("certificates", PAGE, "certificates",
             "`CERTIFICATE_VERIFY_FAILED`, or uv's `invalid peer certificate`.",
             "The image doesn't trust the server's certificate (your company's own CA), or the certificate is for "
@@ -101,6 +106,8 @@ SHOWN_BY = {
     "connection-failures::curl-firewalled": "unreachable",
     "connection-failures::curl-never-answers": "unreachable",
     "connection-failures::curl-mistyped-host": "unreachable",
+    "large-wheel-timeout::read-timeout": "download-timeout",
+    "large-wheel-timeout::uv-network-timeout": "download-timeout",
     "last-command-masks-failure::wrong-password": "unauthorized-401",
     "last-command-masks-failure::wrong-password <22.2": "pip-option",
     "missing-package::misspelled-name": "package-not-found",

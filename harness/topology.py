@@ -37,6 +37,7 @@ class Repository:
     forbidden: tuple[str, ...] = ()  # credential labels of users who authenticate but lack Read: 403
     blocked: tuple[tuple[str, str], ...] = ()  # (project, version) a Curation policy blocks: 403 on download
     absent_403: bool = False  # a name it doesn't have gets 403, not 404 (PyTorch's index, as uv's docs describe it)
+    slow: tuple[tuple[str, float], ...] = ()  # (file, seconds): its download starts that late (fidelity "slow remote")
     # Each behaviour field above follows registry entries: tests/test_indexes.py ties them to ``follows``.
     simple: str = "simple"  # the index's last path segment; devpi calls it +simple
     description: str = ""
@@ -99,6 +100,8 @@ PRIORITY_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-priority"
 ALL_VIRTUAL = "/artifactory/api/pypi/ml-virtual"
 CURATED = "/artifactory/api/pypi/pypi-curated"
 PYTORCH_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-pytorch"
+UNCACHED_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-uncached"
+SLOW_SECONDS = 3.0  # how long the PyPI remote of pypi-virtual-uncached takes to start sending torch's wheel
 SECONDARY = "/artifactory/api/pypi/ml-local"
 CODEARTIFACT = "/pypi/ml-packages"
 AZURE_PROJECT_FEED = "/acme/ml/_packaging/ml-packages/pypi"
@@ -131,6 +134,11 @@ HOSTS = (
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-curation-403"),
                    blocked=(("scikit-learn", "1.3.2"),),
                    description="a virtual repository whose PyPI remote is curated: a policy blocks scikit-learn 1.3.2"),
+        Repository(UNCACHED_VIRTUAL, ("private", PUBLIC), _ARTIFACTORY_READERS,
+                   (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-remote-cache-on-demand"),
+                   slow=(("torch-2.1.0-py3-none-any.whl", SLOW_SECONDS),),
+                   description="a virtual repository whose PyPI remote hasn't cached torch 2.1.0: its download "
+                               f"starts after {SLOW_SECONDS:g} seconds"),
         Repository(PYTORCH_VIRTUAL, ("private", PUBLIC, "pytorch"), _ARTIFACTORY_READERS,
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-priority-resolution", "jfrog-pytorch-remote"),
                    priority=("private",),
@@ -278,6 +286,8 @@ ROLES = {
              "artifactory", LOCAL, "no-read"),
         Role("virtual-with-pytorch", "a virtual repository's URL over the local repository (Priority Resolution set), "
              "the PyPI remote and a remote for PyTorch's CPU index", "artifactory", PYTORCH_VIRTUAL, "private"),
+        Role("virtual-uncached", "a virtual repository's URL whose PyPI remote hasn't cached torch 2.1.0, a large "
+             f"wheel: its download starts after {SLOW_SECONDS:g} seconds", "artifactory", UNCACHED_VIRTUAL, "private"),
         Role("virtual-curated", "a virtual repository's URL whose PyPI remote is curated: a policy blocks "
              "scikit-learn 1.3.2", "artifactory", CURATED, "private"),
         Role("pypiserver-with-fallback", "a pypiserver's URL, with its default fallback to pypi.org, and its "

@@ -109,6 +109,12 @@ REGISTRY = {
                    "How permissions are managed on virtual repositories in Artifactory?",
                    _JFROG + "how-permissions-are-managed-on-virtual-repositories-in-artifactory-video/"
                    "how-permissions-are-managed-on-virtual-repositories-in-artifactory-video"),
+        Documented("jfrog-remote-cache-on-demand", "JFrog",
+                   "A remote repository fetches a package from the public registry the first time someone requests "
+                   "it, caches it, and serves later requests from its cache.",
+                   "How Remote Repositories Work",
+                   _JFROG + "package-caching-and-proxying-using-remote-repositories-use-case/how-remote-repositories-work",
+                   emulated=True),
         Documented("jfrog-pytorch-remote", "JFrog",
                    "A PyPI remote repository can proxy PyTorch's index, registry URL https://download.pytorch.org, and "
                    "a virtual repository can include it beside the PyPI remote.",
@@ -300,6 +306,10 @@ REGISTRY = {
                    "Package indexes: Ignoring error codes when searching across indexes",
                    "https://docs.astral.sh/uv/concepts/indexes/#ignoring-error-codes-when-searching-across-indexes",
                    emulated=True),
+        Documented("uv-http-timeout", "uv",
+                   "UV_HTTP_TIMEOUT sets how many seconds uv waits for an HTTP read, 30 by default.",
+                   "Environment variables: UV_HTTP_TIMEOUT",
+                   "https://docs.astral.sh/uv/reference/environment/#uv_http_timeout"),
         Documented("uv-ignores-pip-configuration", "uv",
                    "uv doesn't read pip's configuration files or its PIP_* environment variables.",
                    "Compatibility with pip: configuration files and environment variables",

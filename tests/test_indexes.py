@@ -294,6 +294,7 @@ _BEHAVIOUR_FIELDS = {
     "403 to users without Read": lambda r: bool(r.forbidden),
     "403 to downloads Curation blocks": lambda r: bool(r.blocked),
     "403 to names it doesn't have": lambda r: r.absent_403,
+    "a download that starts late": lambda r: bool(r.slow),
 }
 _SOURCES = {
     "priority": {"jfrog-priority-resolution", "gitlab-pypi-forwarding"},
@@ -304,6 +305,7 @@ _SOURCES = {
     "403 to users without Read": {"jfrog-403-no-permission"},
     "403 to downloads Curation blocks": {"jfrog-curation-403"},
     "403 to names it doesn't have": {"uv-pytorch-index-403"},
+    "a download that starts late": {"jfrog-remote-cache-on-demand"},
 }
 
 
