@@ -136,6 +136,27 @@ def test_pytorchs_index_answers_403_for_a_name_it_doesnt_have(lab, world):
     assert status == 403
 
 
+def test_a_remote_that_hasnt_cached_a_large_wheel_lists_it_at_once_and_sends_it_late(lab, world):
+    """pypi-virtual-uncached: the listing answers at once, torch's wheel only after SLOW_SECONDS (fidelity)."""
+    import socket
+    import time
+
+    creds = world.credentials["private"]
+    origin = f"{world.hosts['artifactory'].origin}{topology.UNCACHED_VIRTUAL}"
+    started = time.monotonic()
+    status, body, _ = get(lab, f"{origin}/simple/torch/", creds)
+    assert status == 200 and "torch-2.1.0-py3-none-any.whl" in body and time.monotonic() - started < 1
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                         urllib.request.HTTPSHandler(context=lab.ca.client_context()))
+    token = base64.b64encode(f"{creds.username}:{creds.password}".encode()).decode()
+    request = urllib.request.Request(f"{origin}/packages/torch-2.1.0-py3-none-any.whl",
+                                     headers={"Authorization": f"Basic {token}"})
+    with pytest.raises((TimeoutError, urllib.error.URLError)) as raised:
+        opener.open(request, timeout=topology.SLOW_SECONDS / 3)
+    reason = getattr(raised.value, "reason", raised.value)
+    assert not isinstance(raised.value, urllib.error.HTTPError) and isinstance(reason, (TimeoutError, socket.timeout))
+
+
 def test_the_gateway_tunnels_a_private_stand_in_by_its_name_on_port_443(world):
     """A uv.lock names https://acme.jfrog.io/…: the execution reaches that name through the gateway (NO_PROXY leaves
     it out), which tunnels it, on 443 and on the stand-in's own port, to that world's stand-in."""
