@@ -24,7 +24,8 @@ FULL_LOGS = "about/logs.md"
 _CHATTER = re.compile(
     r"^(Collecting |\s+Downloading |Downloading |\s*Using cached |Requirement already satisfied|"
     r"Installing collected packages|Using Python \S+ environment|Resolved \d|Prepared \d|Installed \d|"
-    r"Audited \d|Downloaded \d|Obtaining |\s+Preparing |\s+Building |\s+Created wheel|\s+Stored in|"
+    r"Audited \d|Downloaded \d|Creating virtual environment at|Obtaining |\s+Preparing |\s+Building |"
+    r"\s+Created wheel|\s+Stored in|"
     r"Successfully built |\s*$)"
 )
 

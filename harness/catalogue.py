@@ -20,6 +20,8 @@ class Dist:
     module: str | None = None  # import name, when it differs from the project name
     source: str | None = None  # a module in harness/stubs/ whose code the stub carries
     scripts: tuple[tuple[str, str], ...] = ()  # console scripts: (name, "module:function")
+    requires_python: str | None = None  # the wheel's Requires-Python, e.g. ">=3.13"
+    tag: str = "py3-none-any"  # the wheel's compatibility tag: python-abi-platform
 
     @property
     def import_name(self) -> str:
@@ -89,6 +91,10 @@ PRIVATE = PackageSet(
         Dist("my-company-utils", "1.9.0"),
         Dist("my-company-utils", "2.1.0"),
         Dist("package-from-primary", "1.0.0"),
+        # Built by a team on Python 3.13: its wheel excludes older Pythons.
+        Dist("my-data-pipeline", "2.0.0", requires_python=">=3.13"),
+        # Built on a developer's Mac only, with the stable ABI (any CPython from 3.9): no Linux wheel.
+        Dist("my-native-ext", "1.0.0", tag="cp39-abi3-macosx_11_0_arm64"),
     ),
 )
 
@@ -107,7 +113,19 @@ SQUATTER = PackageSet(
     ),
 )
 
-PACKAGE_SETS = (PYPI, PRIVATE, SECONDARY, SQUATTER)
+PYTORCH = PackageSet(
+    "pytorch",
+    "PyTorch's index of CPU builds (download.pytorch.org/whl/cpu): torch with the local version +cpu, and copies of "
+    "its dependencies",
+    (
+        Dist("torch", "2.1.0+cpu", ("filelock", "typing-extensions")),
+        # Its own, older copies: no two sets may hold the same file (see below).
+        Dist("filelock", "3.9.0"),
+        Dist("typing-extensions", "4.4.0"),
+    ),
+)
+
+PACKAGE_SETS = (PYPI, PRIVATE, SECONDARY, SQUATTER, PYTORCH)
 # pypiserver serves a file by name, so two merged package sets (the virtual repository merges
 # private, pypi and squatter) must never hold the same name and version: tests check this.
 

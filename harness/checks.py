@@ -140,7 +140,7 @@ def judge(plan: Plan, evidence: Evidence) -> list[Verdict]:
     else:
         verdicts.append(Verdict(not found, "no secret in the log or in the repository", "; ".join(found[:5])))
     attempts = evidence.outside_attempts
-    verdicts.append(Verdict(not attempts, "nothing tried to leave 127.0.0.1 but for pypi.org",
+    verdicts.append(Verdict(not attempts, "nothing tried to leave 127.0.0.1 but for the public hosts",
                             "tried " + ", ".join(sorted(set(attempts))) if attempts else ""))
     return verdicts
 

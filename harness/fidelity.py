@@ -10,6 +10,8 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 
+from harness.topology import SLOW_SECONDS, UNCACHED_VIRTUAL
+
 
 @dataclass(frozen=True)
 class Deviation:
@@ -39,7 +41,9 @@ DEVIATIONS = (
         "/usr/local as a system install, not a virtual environment.",
         "Docker doesn't run here. The Python minor version differs from the image's; each log's first line "
         "names both.",
-        shows="pip --version and tracebacks name this Python's version.",
+        shows="pip --version, tracebacks, uv's 'Using CPython … interpreter' and pip's 'requires a different "
+              "Python' name this Python's version; uv's platform tag (manylinux_2_36_x86_64) names this machine's "
+              "glibc and architecture.",
     ),
     Deviation(
         "pip",
@@ -69,9 +73,21 @@ DEVIATIONS = (
         "stand-in hosts",
         "Private indexes are pypiserver stand-ins on 127.0.0.1, each on a port of its own, over HTTPS with a "
         "certificate for the real host's name from a CA made for the test session. The scenario's variables "
-        "hold https://user:token@acme.jfrog.io:PORT/… URLs: the real name, and the stand-in's port.",
+        "hold https://user:token@acme.jfrog.io:PORT/… URLs: the real name, and the stand-in's port. Where a file "
+        "of the recipe names a stand-in's URL without a port (pyproject.toml, uv.lock), the execution reaches that "
+        "name on port 443 through the gateway below instead, so the committed uv.lock holds the real URLs.",
         "Nothing may leave 127.0.0.1, and only root may listen on port 443.",
         shows="Logs drop the port (see the rewrites below).",
+    ),
+    Deviation(
+        "file URLs",
+        "A stand-in serves a repository's files under <repository>/packages/<file> (pypiserver's layout; "
+        "PyTorch's under /whl/packages/), which is where a uv.lock made against the stand-ins points, not the "
+        "vendor's own file paths. PyTorch's stand-in serves py3-none-any wheels, not its builds per Python and "
+        "platform.",
+        "Every stand-in is pypiserver. A lock names the URL of each file it installs, so a lock made against the "
+        "real hosts would not install here.",
+        shows="uv.lock's wheel URLs; pip's Downloading lines name the file only.",
     ),
     Deviation(
         "answers no vendor documents",
@@ -91,6 +107,18 @@ DEVIATIONS = (
               "distribution found. curl's HTTP status shows the code.",
     ),
     Deviation(
+        "slow remote",
+        f"One repository, {UNCACHED_VIRTUAL.rsplit('/', 1)[1]}, starts sending torch 2.1.0's wheel {SLOW_SECONDS:g} "
+        "seconds after each request for it, "
+        "to stand in for a remote repository's first fetch of a large wheel from PyPI. JFrog documents that a remote "
+        "fetches a package on its first request and caches it; it doesn't say how long that takes. The delay, and "
+        "that every request gets it (no cache is emulated), are the stand-in's own.",
+        "The stub wheels are a few kilobytes; a real first download of torch is as slow as the remote's own transfer "
+        "of hundreds of megabytes, which can take longer than pip's 15 seconds.",
+        shows="pip's ReadTimeoutError and uv's network timeout come only from the steps that set a timeout shorter "
+              "than the delay.",
+    ),
+    Deviation(
         "pypiserver's fallback",
         "The stand-ins disable pypiserver's fallback except where a scenario says: a name a repository doesn't have "
         "gets 404, not pypiserver's default redirect to https://pypi.org/simple/<name>/. The scenarios that name a "
@@ -102,9 +130,10 @@ DEVIATIONS = (
     ),
     Deviation(
         "gateway",
-        "A proxy tunnels pypi.org and files.pythonhosted.org to the stand-in PyPI and refuses every other "
-        "address outside 127.0.0.1. The stand-ins' names, and the fictional company's own domain "
-        "(.acme.internal), go around it (NO_PROXY).",
+        "A proxy tunnels pypi.org and files.pythonhosted.org to the stand-in PyPI, download.pytorch.org to "
+        "PyTorch's, and refuses every other address outside 127.0.0.1. The stand-ins' names, and the fictional "
+        "company's own domain (.acme.internal), go around it (NO_PROXY), except a name the recipe's files write "
+        "without a port, which it tunnels to that stand-in.",
         "pip and uv then reach pypi.org by its real name, as their default, with nothing configured; "
         "an attempt to go anywhere else fails the scenario.",
         variables=PROXY_VARIABLES,

@@ -1,11 +1,14 @@
-"""The proxy every execution gets: pypi.org is reachable through it, nothing else outside 127.0.0.1.
+"""The proxy every execution gets: the public hosts are reachable through it, nothing else outside 127.0.0.1.
 
 Executions get it as ``HTTP(S)_PROXY``/``ALL_PROXY``, with ``NO_PROXY`` set to
 loopback, where the private stand-ins listen. A ``CONNECT`` to ``pypi.org:443``
 or ``files.pythonhosted.org:443`` becomes a tunnel to the world's stand-in PyPI,
 whose certificate is valid for those names: pip and uv see the real
-``https://pypi.org/simple``, their default, with nothing configured. Any other
-request is refused at once with a 403 that names the address, and recorded.
+``https://pypi.org/simple``, their default, with nothing configured; so does
+``download.pytorch.org:443``, to PyTorch's. A private stand-in's name on port 443
+(and on its own port) tunnels to it too, for an execution whose NO_PROXY leaves that
+name out: a file that names the real URL (a uv.lock) then reaches it unchanged. Any
+other request is refused at once with a 403 that names the address, and recorded.
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ import contextlib
 import socket
 import socketserver
 import threading
-
-PUBLIC_NAMES = ("pypi.org", "files.pythonhosted.org")
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -72,10 +73,10 @@ class _Server(socketserver.ThreadingTCPServer):
 
 
 class Gateway:
-    """One world's way out: tunnels to its stand-in PyPI, a refusal for everything else."""
+    """One world's way out: tunnels to its stand-ins by name (``host:port`` → local port), a refusal for the rest."""
 
-    def __init__(self, pypi_port: int):
-        self.tunnels = {f"{name}:443": pypi_port for name in PUBLIC_NAMES}
+    def __init__(self, tunnels: dict[str, int]):
+        self.tunnels = dict(tunnels)
         self.attempts: list[str] = []
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)

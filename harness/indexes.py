@@ -20,6 +20,7 @@ import queue
 import re
 import ssl
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,9 +52,15 @@ class ServedRepository:
     fallback: bool = False  # a name it doesn't have is redirected to pypi.org (pypiserver-fallback)
     forbidden: tuple[Credentials, ...] = ()  # users who authenticate but lack Read: 403 (jfrog-403-no-permission)
     blocked: tuple[tuple[str, str], ...] = ()  # (project, version) Curation blocks: 403 on download (jfrog-curation-403)
+    absent_403: bool = False  # a name it doesn't have gets 403, not 404 (uv-pytorch-index-403)
+    slow: tuple[tuple[str, float], ...] = ()  # (file, seconds): its download starts that late (fidelity "slow remote")
 
     def wsgi_app(self):
         app = self._pypiserver(self.roots)
+        if self.slow:
+            app = _slow(app, dict(self.slow))
+        if self.absent_403:
+            app = _absent_forbidden(app)
         if self.priority_roots:
             app = _shadowed(app, self._pypiserver(self.priority_roots), self.priority_roots)
         if self.answers_401:
@@ -116,6 +123,44 @@ def _forbidden(environ, start_response, message: str):
     body = json.dumps({"errors": [{"status": 403, "message": message}]}).encode()
     start_response("403 Forbidden", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+
+def _absent_forbidden(inner):
+    """A name the index doesn't have gets 403 instead of pypiserver's 404, as uv's docs say PyTorch's index answers."""
+
+    def app(environ, start_response):
+        answered: list[str] = []
+
+        def respond(status: str, headers, exc_info=None):
+            answered.append(status)
+            return start_response(status, headers, exc_info) if not status.startswith("404") else (lambda data: None)
+
+        body = inner(environ, respond)
+        if not answered or not answered[0].startswith("404"):
+            return body
+        if hasattr(body, "close"):
+            body.close()
+        text = b"Forbidden\n"
+        start_response("403 Forbidden", [("Content-Type", "text/plain"), ("Content-Length", str(len(text)))])
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [text]
+
+    return app
+
+
+def _slow(inner, delays: dict[str, float]):
+    """A file's download starts ``delays[file]`` seconds after the request: a remote's first fetch of a large file.
+
+    JFrog documents that a remote fetches a package on its first request (jfrog-remote-cache-on-demand), not how
+    long that takes: the delay, and that it applies to every request, are the stand-in's own (``fidelity``).
+    """
+
+    def app(environ, start_response):
+        parts = environ.get("PATH_INFO", "").strip("/").split("/")
+        if len(parts) == 2 and parts[0] == "packages" and parts[1] in delays:
+            time.sleep(delays[parts[1]])
+        return inner(environ, start_response)
+
+    return app
 
 
 def _without_read(inner, users: tuple[Credentials, ...]):

@@ -25,7 +25,7 @@ from harness import catalogue, toolsets, topology
 from harness.credentials import Credentials, Secrets, session_credentials
 from harness.errors import IndexHostError, ToolsetError
 from harness.faults import FailingHost
-from harness.gateway import PUBLIC_NAMES, Gateway
+from harness.gateway import Gateway
 from harness.indexes import IndexHost, ServedRepository
 from harness.janitor import janitor
 from harness.sandbox import SCRATCH, SandboxPool
@@ -101,7 +101,7 @@ class Lab:
                 index.ready()
             for squatter in (False, True):
                 hosts = shared | own[squatter]
-                gateway = self.gateways[squatter] = Gateway(hosts["pypi"].port).start()
+                gateway = self.gateways[squatter] = Gateway(_tunnels(hosts)).start()
                 self._worlds[squatter] = World(hosts, self.failing, gateway, self.credentials, squatter)
             pinned = template.result()
             self._toolsets[PINNED_PIP, PINNED_UV] = Toolset(PINNED_PIP, PINNED_UV, pinned, SandboxPool(pinned).start())
@@ -192,7 +192,7 @@ class Lab:
                 repo.path, expand(repo.serves), tuple(self.credentials[r] for r in repo.readers), repo.simple,
                 priority_roots=expand(repo.priority), answers_401=repo.answers_401_to_wrong_credentials,
                 fallback=repo.fallback, forbidden=tuple(self.credentials[r] for r in repo.forbidden),
-                blocked=repo.blocked,
+                blocked=repo.blocked, absent_403=repo.absent_403, slow=repo.slow,
             )
             for repo in host.repositories
         ]
@@ -204,7 +204,7 @@ class Lab:
     def _certificate(self, host: topology.Host, name: str) -> tuple[Path, Path]:
         folder = self.workdir / "tls"
         if host.reached == "gateway":
-            return self.ca.issue(folder, name, *PUBLIC_NAMES)
+            return self.ca.issue(folder, name, *host.gateway_names)
         if host.certificate == "company":
             return self.company_ca.issue(folder, name, host.hostname)
         if host.certificate == "wrong-name":
@@ -215,3 +215,13 @@ class Lab:
         """A file a scenario hands the execution as a Valohai input (``topology.INPUT_FILES``): name, content."""
         content = {"company-ca": self.company_ca.pem}[kind]
         return topology.INPUT_FILES[kind][0], content
+
+
+def _tunnels(hosts: dict[str, IndexHost]) -> dict[str, int]:
+    """``name:port`` → local port, for the gateway: the public hosts by their names on 443, and each private
+    stand-in whose name no other shares on 443 and on its own port (``topology.named_hosts``)."""
+    tunnels = {f"{name}:443": hosts[h.name].port for h in topology.HOSTS for name in h.gateway_names}
+    for hostname, name in topology.named_hosts().items():
+        port = hosts[name].port
+        tunnels |= {f"{hostname}:443": port, f"{hostname}:{port}": port}
+    return tunnels

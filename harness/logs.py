@@ -32,15 +32,19 @@ _TELLING = re.compile(
     r"|option \S+: invalid choice:|\S+ is not a valid value for )"
 )
 # Lines that say nothing about the failure: pip's advice on root and on upgrading itself, its self-check, and
-# uv's line naming the interpreter (the one that stands in for the image's).
+# uv's lines naming the interpreter (the one that stands in for the image's).
 NOISE = re.compile(
     r"^(?:\[notice\] |WARNING: (?:Running pip as the 'root' user|You are using pip version"
-    r"|There was an error checking the latest version of pip)|Using Python \S+ environment at)"
+    r"|There was an error checking the latest version of pip)|Using Python \S+ environment at"
+    r"|Using CPython \S+ interpreter at)"
 )
 # pip's credential prompt ends without a newline, so whatever pip prints next shares its line.
 _PROMPT = re.compile(r"^(User for \S+:)\s*(.+)$")
 _TEMPORARY = re.compile(r"(/tmp/pip-[a-z-]+?-)[a-z0-9_]{8}\b")  # pip's temporary folders, as pip -vv names them
-_VARYING = ((_DURATION, "<duration>"), (_ADDRESS, " at 0x…"), (_SERIAL, "'serialNumber': '…'"), (_TEMPORARY, r"\1…"))
+# A Linux platform tag names this machine's glibc and architecture (uv: "e.g., `manylinux_2_36_x86_64`").
+_PLATFORM = re.compile(r"\b(manylinux|musllinux)_\d+_\d+_\w+")
+_VARYING = ((_DURATION, "<duration>"), (_ADDRESS, " at 0x…"), (_SERIAL, "'serialNumber': '…'"), (_TEMPORARY, r"\1…"),
+            (_PLATFORM, r"\1_…"))
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,8 @@ def stable_lines(text: str) -> list[str]:
 
 
 def _steady(line: str) -> str:
-    """``line`` with what differs on every run (durations, object addresses, serials, temporary folders) blanked."""
+    """``line`` with what differs on every run or machine (durations, object addresses, serials, temporary folders,
+    this machine's platform tag) blanked."""
     for pattern, replacement in _VARYING:
         line = pattern.sub(replacement, line)
     return line

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from harness.pip_versions import PINNED as PINNED_PIP
 from harness.pip_versions import PINNED_UV
 from harness.recipes import HARNESS_FILES, Plan, Recipe
 from harness.sandbox import Sandbox
-from harness.topology import NO_PROXY_DOMAIN, ROLES, resolved_names
+from harness.topology import NO_PROXY_DOMAIN, ROLES, named_hosts, resolved_names
 from preflight import models, valohai
 from preflight.errors import shown_path
 from preflight.lint import lint_file
@@ -37,7 +38,7 @@ if TYPE_CHECKING:  # the lab starts servers; running a plan needs one, checking 
     from harness.toolsets import Toolset
 
 # What executions reach without the gateway: loopback, the stand-ins by name, the company's own domain.
-_DIRECT = ",".join(["127.0.0.1", "localhost", "::1", *resolved_names(), NO_PROXY_DOMAIN])
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _STATUSES = "item-statuses"  # beside the sandbox's image: where a lines run records its items' statuses
 
 
@@ -127,7 +128,8 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
         lab.world(squatter=plan.scenario.squatter_on_pypi)  # an index that died meanwhile is the story, not pip's errors
         log = shown_log(lab, toolset, box, completed.output)
         evidence = Evidence(
-            completed, None, log, checks.installed(box.installed), lab.statuses() - before,
+            completed, None, log, checks.installed(box.installed) | checks.installed(box.project_installed),
+            lab.statuses() - before,
             checks.find_leaks(completed.output, box.repository_after, lab.secrets), lab.outside_attempts()[mark:],
             {path: box.holds(path, toolset.template) for path in plan.expect.files},
         )
@@ -214,13 +216,23 @@ def execution_environment(plan: Plan, world: World, box: Sandbox) -> dict[str, s
     env = box.environment(plan.image)
     env.update(box.valohai_variables())
     env.update({name: world.gateway.url for name in PROXY_VARIABLES if "no" not in name.lower()})
-    env.update({"NO_PROXY": _DIRECT, "no_proxy": _DIRECT})
+    direct = direct_names(plan.recipe)
+    env.update({"NO_PROXY": direct, "no_proxy": direct})
     env.update({n: v.default for n, v in valohai.declared_variables(plan.step).items() if v.default is not None})
     env.update({var: world.value(ROLES[role]) for var, role in scenario.supplied().items()})
     env.update(scenario.overrides)
     if plan.image.has_uv and not (env.get("UV_SYSTEM_CERTS") or env.get("UV_NATIVE_TLS")):
         env.setdefault("SSL_CERT_FILE", fidelity.UV_ROOTS)  # uv's built-in roots, where uv would use them
     return env
+
+
+def direct_names(recipe: Recipe) -> str:
+    """NO_PROXY: loopback, the stand-ins' names, the company's domain; not a name the recipe's files write without a
+    port (a uv.lock names https://acme.jfrog.io/…), which the execution reaches through the gateway, on port 443."""
+    texts = [path.read_text(errors="replace") for path in recipe.files()]
+    by_name = {name for name in named_hosts()
+               if any(re.search(rf"https://(?:[^/@\s]+@)?{re.escape(name)}(?![\w.:-])", text) for text in texts)}
+    return ",".join([*_LOOPBACK, *(name for name in resolved_names() if name not in by_name), NO_PROXY_DOMAIN])
 
 
 def _header(plan: Plan, lab: Lab) -> list[str]:

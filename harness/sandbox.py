@@ -188,6 +188,11 @@ class Sandbox:
         return (template.root / relative).exists()
 
     @property
+    def project_installed(self) -> Path:
+        """The packages ``uv sync`` installed, from outside: the project's environment, /valohai/repository/.venv."""
+        return self.layer / "valohai" / "repository" / ".venv" / "lib" / PYTHON / "site-packages"
+
+    @property
     def repository_after(self) -> Path:
         """The repository as the execution left it, from outside (files it didn't touch are there too)."""
         return self.layer / "valohai" / "repository"

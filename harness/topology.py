@@ -36,6 +36,8 @@ class Repository:
     fallback: bool = False  # a name it doesn't have is redirected to https://pypi.org/simple/<name>/
     forbidden: tuple[str, ...] = ()  # credential labels of users who authenticate but lack Read: 403
     blocked: tuple[tuple[str, str], ...] = ()  # (project, version) a Curation policy blocks: 403 on download
+    absent_403: bool = False  # a name it doesn't have gets 403, not 404 (PyTorch's index, as uv's docs describe it)
+    slow: tuple[tuple[str, float], ...] = ()  # (file, seconds): its download starts that late (fidelity "slow remote")
     # Each behaviour field above follows registry entries: tests/test_indexes.py ties them to ``follows``.
     simple: str = "simple"  # the index's last path segment; devpi calls it +simple
     description: str = ""
@@ -54,8 +56,9 @@ class Host:
     """A real host the guide names, and how an execution reaches its stand-in.
 
     ``address``: its stand-in's https://127.0.0.1:PORT, which logs show as ``shown_as``;
-    ``gateway``: its real name, through the gateway (pypi.org); ``unknown-name``: a name that
-    doesn't resolve, so nothing is reached. A host with a ``failure`` is a ``faults.FailingHost``.
+    ``gateway``: its real name, through the gateway (pypi.org, download.pytorch.org), under ``aliases`` too;
+    ``unknown-name``: a name that doesn't resolve, so nothing is reached. A host with a ``failure`` is a
+    ``faults.FailingHost``.
     """
 
     name: str
@@ -67,6 +70,12 @@ class Host:
     # Who signed its certificate: the session CA (trusted, like a public CA), the company's own CA (trusted by
     # no image), the session CA for another host name, or the session CA for a period that has ended.
     certificate: Literal["session", "company", "wrong-name", "expired"] = "session"
+    aliases: tuple[str, ...] = ()  # more names of a host reached through the gateway (files.pythonhosted.org)
+
+    @property
+    def gateway_names(self) -> tuple[str, ...]:
+        """The names the gateway tunnels to a host reached through it."""
+        return (self.hostname, *self.aliases) if self.reached == "gateway" else ()
 
     @property
     def per_world(self) -> bool:
@@ -90,6 +99,9 @@ VIRTUAL = "/artifactory/api/pypi/pypi-virtual"
 PRIORITY_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-priority"
 ALL_VIRTUAL = "/artifactory/api/pypi/ml-virtual"
 CURATED = "/artifactory/api/pypi/pypi-curated"
+PYTORCH_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-pytorch"
+UNCACHED_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-uncached"
+SLOW_SECONDS = 3.0  # how long the PyPI remote of pypi-virtual-uncached takes to start sending torch's wheel
 SECONDARY = "/artifactory/api/pypi/ml-local"
 CODEARTIFACT = "/pypi/ml-packages"
 AZURE_PROJECT_FEED = "/acme/ml/_packaging/ml-packages/pypi"
@@ -122,6 +134,16 @@ HOSTS = (
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-curation-403"),
                    blocked=(("scikit-learn", "1.3.2"),),
                    description="a virtual repository whose PyPI remote is curated: a policy blocks scikit-learn 1.3.2"),
+        Repository(UNCACHED_VIRTUAL, ("private", PUBLIC), _ARTIFACTORY_READERS,
+                   (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-remote-cache-on-demand"),
+                   slow=(("torch-2.1.0-py3-none-any.whl", SLOW_SECONDS),),
+                   description="a virtual repository whose PyPI remote hasn't cached torch 2.1.0: its download "
+                               f"starts after {SLOW_SECONDS:g} seconds"),
+        Repository(PYTORCH_VIRTUAL, ("private", PUBLIC, "pytorch"), _ARTIFACTORY_READERS,
+                   (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-priority-resolution", "jfrog-pytorch-remote"),
+                   priority=("private",),
+                   description="a virtual repository over the local one (Priority Resolution set), the PyPI remote and "
+                               "a remote for PyTorch's CPU index"),
     )),
     Host("secondary", "JFrog Artifactory (another team's)", "https://acme-ml.jfrog.io", (
         Repository(SECONDARY, ("secondary",), ("secondary",), _JFROG_ONLINE,
@@ -171,7 +193,12 @@ HOSTS = (
         Repository("/acme/prod", ("private",), ("devpi",), ("devpi-simple",), simple="+simple"),
     )),
     Host("pypi", "PyPI", "https://pypi.org", (Repository("", (PUBLIC,), description="the public index"),),
-         reached="gateway"),
+         reached="gateway", aliases=("files.pythonhosted.org",)),
+    # PyTorch's index for CPU builds, https://download.pytorch.org/whl/cpu: pip's index URL is the path and "cpu".
+    Host("pytorch", "PyTorch's wheel index", "https://download.pytorch.org", (
+        Repository("/whl", ("pytorch",), follows=("pytorch-index-urls", "uv-pytorch-index-403"), simple="cpu",
+                   absent_403=True, description="PyTorch's index of CPU builds, /whl/cpu"),
+    ), reached="gateway"),
     # A self-hosted Artifactory that fails in the ways networks do; logs show them all under one name.
     Host("unreachable", "an Artifactory where nothing listens", SELF_HOSTED, failure="refused"),
     Host("firewalled", "an Artifactory behind a firewall that drops packets", SELF_HOSTED, failure="dropped"),
@@ -196,6 +223,19 @@ VENDOR_HOSTS = ("codeartifact", "artifact-registry", "azure-artifacts", "gitlab"
 def resolved_names() -> list[str]:
     """The names an execution's /etc/hosts gives 127.0.0.1: every stand-in's, reached directly by its name."""
     return sorted({h.hostname for h in HOSTS if h.reached == "address"})
+
+
+def named_hosts() -> dict[str, str]:
+    """Host name → the one served stand-in that answers to it, for names no other stand-in shares.
+
+    Only these can be reached by name on port 443 through the gateway: a file that names such a host's
+    URL without a port (a uv.lock) means that one stand-in.
+    """
+    hosts: dict[str, list[Host]] = {}
+    for h in HOSTS:
+        if h.reached == "address":
+            hosts.setdefault(h.hostname, []).append(h)
+    return {name: same[0].name for name, same in hosts.items() if len(same) == 1 and same[0].served}
 
 
 def host(name: str) -> Host:
@@ -244,6 +284,10 @@ ROLES = {
              "artifactory", ALL_VIRTUAL, "private"),
         Role("private-no-read", "the private repository's URL with a valid token whose user lacks Read permission on it",
              "artifactory", LOCAL, "no-read"),
+        Role("virtual-with-pytorch", "a virtual repository's URL over the local repository (Priority Resolution set), "
+             "the PyPI remote and a remote for PyTorch's CPU index", "artifactory", PYTORCH_VIRTUAL, "private"),
+        Role("virtual-uncached", "a virtual repository's URL whose PyPI remote hasn't cached torch 2.1.0, a large "
+             f"wheel: its download starts after {SLOW_SECONDS:g} seconds", "artifactory", UNCACHED_VIRTUAL, "private"),
         Role("virtual-curated", "a virtual repository's URL whose PyPI remote is curated: a policy blocks "
              "scikit-learn 1.3.2", "artifactory", CURATED, "private"),
         Role("pypiserver-with-fallback", "a pypiserver's URL, with its default fallback to pypi.org, and its "

@@ -109,6 +109,29 @@ REGISTRY = {
                    "How permissions are managed on virtual repositories in Artifactory?",
                    _JFROG + "how-permissions-are-managed-on-virtual-repositories-in-artifactory-video/"
                    "how-permissions-are-managed-on-virtual-repositories-in-artifactory-video"),
+        Documented("jfrog-remote-cache-on-demand", "JFrog",
+                   "A remote repository fetches a package from the public registry the first time someone requests "
+                   "it, caches it, and serves later requests from its cache.",
+                   "How Remote Repositories Work",
+                   _JFROG + "package-caching-and-proxying-using-remote-repositories-use-case/how-remote-repositories-work",
+                   emulated=True),
+        Documented("jfrog-pytorch-remote", "JFrog",
+                   "A PyPI remote repository can proxy PyTorch's index, registry URL https://download.pytorch.org, and "
+                   "a virtual repository can include it beside the PyPI remote.",
+                   "ARTIFACTORY: How to configure PyTorch remote repo and resolve packages from Artifactory",
+                   _JFROG + "artifactory-how-to-configure-pytorch-remote-repo-and-resolve-packages-from-artifactory",
+                   emulated=True),
+        # PyTorch
+        Documented("pytorch-index-urls", "PyTorch",
+                   "Builds for each accelerator come from an index of their own, https://download.pytorch.org/whl/cpu, "
+                   "…/whl/cu118 and so on, installed with pip's --index-url; their versions carry a local label such "
+                   "as 2.0.1+cpu.",
+                   "Previous PyTorch Versions", "https://pytorch.org/get-started/previous-versions/", emulated=True),
+        Documented("pytorch-torchtriton", "PyTorch",
+                   "Between 25 and 30 December 2022, pip installs of PyTorch-nightly on Linux took a malicious "
+                   "torchtriton from PyPI, a name PyTorch shipped on its own nightly index.",
+                   "Compromised PyTorch-nightly dependency chain between December 25th and December 30th, 2022",
+                   "https://pytorch.org/blog/compromised-nightly-dependency/"),
         # GitLab
         Documented("gitlab-pypi-urls", "GitLab",
                    "A project's index is /api/v4/projects/<id>/packages/pypi/simple and a group's "
@@ -210,6 +233,12 @@ REGISTRY = {
                    "reports the failed retry.",
                    "pypa/pip#14182: Extract redirect-URL credentials on 401 even with --no-input",
                    "https://github.com/pypa/pip/pull/14182"),
+        Documented("pip-requires-python-line", "pip",
+                   "When every version of a package is skipped for its Requires-Python, pip (22.1 and newer) lists "
+                   "them in 'Ignored the following versions that require a different python version: …' before "
+                   "'Could not find a version that satisfies the requirement'.",
+                   "pip source: resolution/resolvelib/factory.py (26.2.1)",
+                   "https://github.com/pypa/pip/blob/26.2.1/src/pip/_internal/resolution/resolvelib/factory.py"),
         Documented("pip-hash-checking", "pip",
                    "In hash-checking mode (--require-hashes), every requirement needs an exact version and a hash, "
                    "and pip refuses a file whose hash isn't listed.",
@@ -256,6 +285,31 @@ REGISTRY = {
                    "<name>=<url>, and a named index's credentials go in UV_INDEX_<NAME>_USERNAME and "
                    "UV_INDEX_<NAME>_PASSWORD.",
                    "Package indexes", "https://docs.astral.sh/uv/concepts/indexes/"),
+        Documented("uv-project-indexes", "uv",
+                   "In pyproject.toml, [[tool.uv.index]] defines an index by name and url, explicit = true keeps it "
+                   "to the packages [tool.uv.sources] pins to it, and default = true makes it replace PyPI.",
+                   "Package indexes", "https://docs.astral.sh/uv/concepts/indexes/"),
+        Documented("uv-lock-no-credentials", "uv",
+                   "Credentials are never stored in uv.lock, so uv must get them for the index at install time.",
+                   "Package indexes: Authentication",
+                   "https://docs.astral.sh/uv/concepts/indexes/#authentication"),
+        Documented("uv-locked", "uv",
+                   "With --locked, uv sync fails with an error instead of updating a lockfile that is not up to date.",
+                   "Locking and syncing", "https://docs.astral.sh/uv/concepts/projects/sync/"),
+        Documented("uv-pytorch-explicit-index", "uv",
+                   "An index marked explicit = true serves only the packages [tool.uv.sources] pins to it; uv's "
+                   "PyTorch guide pins torch that way and takes everything else from the default index.",
+                   "Using uv with PyTorch", "https://docs.astral.sh/uv/guides/integration/pytorch/"),
+        Documented("uv-pytorch-index-403", "uv",
+                   "PyTorch's index answers 403 for a package it doesn't have, and uv ignores 403s from it (from any "
+                   "other index, a 401 or 403 stops uv's search across indexes).",
+                   "Package indexes: Ignoring error codes when searching across indexes",
+                   "https://docs.astral.sh/uv/concepts/indexes/#ignoring-error-codes-when-searching-across-indexes",
+                   emulated=True),
+        Documented("uv-http-timeout", "uv",
+                   "UV_HTTP_TIMEOUT sets how many seconds uv waits for an HTTP read, 30 by default.",
+                   "Environment variables: UV_HTTP_TIMEOUT",
+                   "https://docs.astral.sh/uv/reference/environment/#uv_http_timeout"),
         Documented("uv-ignores-pip-configuration", "uv",
                    "uv doesn't read pip's configuration files or its PIP_* environment variables.",
                    "Compatibility with pip: configuration files and environment variables",

@@ -18,7 +18,7 @@ STUBS = Path(__file__).parent / "stubs"
 
 
 def wheel_filename(dist: Dist) -> str:
-    return f"{_normalized(dist.name)}-{dist.version}-py3-none-any.whl"
+    return f"{_normalized(dist.name)}-{dist.version}-{dist.tag}.whl"
 
 
 def build_wheel(dist: Dist, built_by: str, dest: Path) -> Path:
@@ -28,7 +28,7 @@ def build_wheel(dist: Dist, built_by: str, dest: Path) -> Path:
         f"{dist.import_name}/__init__.py": _module_source(dist, built_by),
         f"{dist_info}/METADATA": _metadata(dist, built_by),
         f"{dist_info}/WHEEL": "Wheel-Version: 1.0\nGenerator: harness.wheels\n"
-        "Root-Is-Purelib: true\nTag: py3-none-any\n",
+        f"Root-Is-Purelib: {'true' if dist.tag.endswith('-none-any') else 'false'}\nTag: {dist.tag}\n",
     }
     if dist.scripts:
         members[f"{dist_info}/entry_points.txt"] = "[console_scripts]\n" + "".join(
@@ -79,6 +79,7 @@ def _metadata(dist: Dist, built_by: str) -> str:
         f"Version: {dist.version}",
         f"Summary: Stub of {dist.name} built by the {built_by} index",
         *(f"Requires-Dist: {req}" for req in dist.requires),
+        *([f"Requires-Python: {dist.requires_python}"] if dist.requires_python else []),
     ]
     return "\n".join(lines) + "\n"
 

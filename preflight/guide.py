@@ -17,8 +17,10 @@ PAGES = {
     "command-items": ("about", "how-the-command-items-run"),
     "dependency-confusion": ("install/dependency-confusion", ""),
     "index-url": ("install/index-url", ""),
+    "pytorch": ("install/pytorch", ""),
     "no-credentials": ("troubleshooting", "no-credentials"),
     "uv": ("install/uv", ""),
+    "uv-project": ("install/uv-project", "credentials"),
     "requirements-variable": ("install/environment-variables", "refer-to-a-variable-in-requirementstxt"),
     "certificates": ("troubleshooting", "certificates"),
 }

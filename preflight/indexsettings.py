@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+import tomllib
 from urllib.parse import urlsplit
 
 from preflight.findings import Finding
@@ -26,6 +27,8 @@ _PIP_VARIABLES = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL")
 _PIP_CONFIG_INDEX = re.compile(r"\bpip[\d.]*(?:\s+-\S+)*\s+config\s+(?:-\S+\s+)*set\s+\S*index-url\b")
 _INDEX_OPTIONS = ("--index-url", "-i", "--extra-index-url", "--default-index", "--index", "--find-links", "-f")
 _UV_RESOLVES = {"install", "sync", "compile", "add", "lock", "tool"}  # uv run resolves only what --with adds
+_PYTORCH_HOST = "download.pytorch.org"  # PyTorch's wheel indexes: /whl/cpu, /whl/cu118, …
+_UV_CREDENTIAL = re.compile(r"^UV_INDEX_(?P<name>[A-Z0-9_]+)_(?:USERNAME|PASSWORD)$")
 _SAME_VARIABLE = re.compile(r"^\$\{?PIP_INDEX_URL\}?$")
 # Hosts and paths of indexes that need a login: Artifactory, CodeArtifact, Artifact Registry, Azure Artifacts,
 # GitLab, Nexus, Gemfury, Cloudsmith, packagecloud.
@@ -41,6 +44,7 @@ def check(ctx: StepContext) -> Iterator[Finding]:
             if call.tool == "pip" and call.subcommand in ("install", "download", "wheel"):
                 yield from _option_overrides_variable(ctx, n, call)
     yield from _uv_without_an_index(ctx)
+    yield from _credentials_for_no_index(ctx)
 
 
 def _defaults_without_credentials(ctx: StepContext) -> Iterator[Finding]:
@@ -73,13 +77,18 @@ def _option_overrides_variable(ctx: StepContext, n: int, call: PipCall) -> Itera
         if _SAME_VARIABLE.match(url) or (not declared and url.startswith("$")):
             continue  # the same value, or (beside a group) a variable the group supplies: a private index either way
         gets = "the step gets" if declared else "the step's variable group may supply"
+        pytorch = urlsplit(url).hostname == _PYTORCH_HOST
         yield ctx.finding(
             "index-url-overrides-variable",
             f"--index-url {url} replaces PIP_INDEX_URL, which {gets}, for this command (pip's command line beats "
             "its variables): this install doesn't use the private index",
-            "drop --index-url and let PIP_INDEX_URL choose the index; for public packages the private index "
-            "doesn't serve, put PyPI behind it (a virtual repository) instead",
-            command=n, severity=Severity.WARNING if declared else Severity.INFO, guide="index-url")
+            "drop --index-url and let PIP_INDEX_URL choose the index; "
+            + ("add PyTorch's index to your virtual repository as a remote, or install with uv and "
+               "--index pytorch=<this URL>" if pytorch else
+               "for public packages the private index doesn't serve, put PyPI behind it (a virtual repository) "
+               "instead"),
+            command=n, severity=Severity.WARNING if declared else Severity.INFO,
+            guide="pytorch" if pytorch else "index-url")
 
 
 def _uv_without_an_index(ctx: StepContext) -> Iterator[Finding]:
@@ -124,3 +133,59 @@ def _uv_configured(ctx: StepContext) -> bool:
                                           path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE):
             return True
     return False
+
+
+def _credentials_for_no_index(ctx: StepContext) -> Iterator[Finding]:
+    """``UV_INDEX_<NAME>_USERNAME``/``_PASSWORD`` whose name no index of the step has: uv sends them nowhere.
+
+    Reported only when every index name is in view: in pyproject.toml, uv.toml or a command's ``--index name=url``,
+    with no ``UV_INDEX``/``UV_DEFAULT_INDEX`` value or variable group that could name another.
+    """
+    credentials = {name: match["name"] for name in ctx.declared if (match := _UV_CREDENTIAL.match(name))}
+    if not credentials or ctx.step.environment_variable_groups or any(v in ctx.declared for v in _UV_VARIABLES):
+        return
+    named = _uv_index_names(ctx)
+    if not named:
+        return
+    known = sorted({_credential_name(name) for name in named})
+    unmatched: dict[str, list[str]] = {}
+    for variable, name in credentials.items():
+        if name not in known:
+            unmatched.setdefault(name, []).append(variable)
+    for name, variables in unmatched.items():
+        renamed = " and ".join(f"UV_INDEX_{k}_{v.rsplit('_', 1)[1]}" for k in known for v in variables)
+        yield ctx.finding(
+            "uv-index-credentials-unmatched",
+            f"{' and '.join(variables)} {'are' if len(variables) > 1 else 'is'} for an index named {name.lower()}, "
+            f"but the step's indexes are named {', '.join(sorted(named))}: uv sends these credentials to no index, "
+            "and the index that needs them gets none",
+            f"name them after the index (its name in capitals, other characters as _): {renamed}",
+            keys=ctx.variable_keys(variables[0]), guide="uv-project")
+
+
+def _uv_index_names(ctx: StepContext) -> set[str]:
+    """Index names from pyproject.toml's [[tool.uv.index]], uv.toml's [[index]] and --index/--default-index name=url."""
+    names = set()
+    for file, table in (("pyproject.toml", ("tool", "uv", "index")), ("uv.toml", ("index",))):
+        path = ctx.code.file(file)
+        if path is None:
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
+        except tomllib.TOMLDecodeError:
+            continue
+        for key in table:
+            data = data.get(key, {}) if isinstance(data, dict) else {}
+        names |= {entry["name"] for entry in data if isinstance(entry, dict) and isinstance(entry.get("name"), str)} \
+            if isinstance(data, list) else set()
+    for command in ctx.commands:
+        for call in pip_calls(command):
+            if call.tool == "uv":
+                names |= {value.split("=", 1)[0] for value in call.values("--index", "--default-index")
+                          if re.match(r"^[\w.-]+=\w+://", value)}
+    return names
+
+
+def _credential_name(index: str) -> str:
+    """uv's variable name for an index: upper case, every character but letters and digits as _."""
+    return re.sub(r"[^A-Z0-9]", "_", index.upper())

@@ -59,6 +59,8 @@ RULES = {rule.name: rule for rule in [
                                                    "variable group may supply it)"),
     Rule("uv-ignores-pip-variables", _ERROR, "uv installs in a step whose only index setting is PIP_* or pip's "
                                              "configuration, which uv doesn't read: it installs from PyPI"),
+    Rule("uv-index-credentials-unmatched", _WARNING, "UV_INDEX_<NAME>_USERNAME or _PASSWORD names an index the "
+                                                       "step doesn't have: uv sends the credentials nowhere"),
     Rule("pip-config-unquoted", _WARNING, "pip config set gets an unquoted $VAR, which the shell splits and globs"),
     Rule("unquoted-requirement", _WARNING, "pip install pkg>=1.2 unquoted: the shell reads > as a redirection and "
                                            "drops the version (error for <: the command fails)"),

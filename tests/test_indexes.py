@@ -128,6 +128,46 @@ def test_a_403_to_head_has_no_body_so_the_next_answer_on_the_connection_is_intac
         connection.close()
 
 
+def test_pytorchs_index_answers_403_for_a_name_it_doesnt_have(lab, world):
+    """uv's docs: PyTorch's index "returns a 403 when a package is not present" (uv-pytorch-index-403)."""
+    origin = world.hosts["pytorch"].origin
+    status, body, _ = get(lab, f"{origin}/whl/cpu/torch/")
+    assert status == 200 and "torch-2.1.0+cpu" in body.replace("%2B", "+")
+    status, _, _ = get(lab, f"{origin}/whl/cpu/my-private-package/")
+    assert status == 403
+
+
+def test_a_remote_that_hasnt_cached_a_large_wheel_lists_it_at_once_and_sends_it_late(lab, world):
+    """pypi-virtual-uncached: the listing answers at once, torch's wheel only after SLOW_SECONDS (fidelity)."""
+    import socket
+    import time
+
+    creds = world.credentials["private"]
+    origin = f"{world.hosts['artifactory'].origin}{topology.UNCACHED_VIRTUAL}"
+    started = time.monotonic()
+    status, body, _ = get(lab, f"{origin}/simple/torch/", creds)
+    assert status == 200 and "torch-2.1.0-py3-none-any.whl" in body and time.monotonic() - started < 1
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                         urllib.request.HTTPSHandler(context=lab.ca.client_context()))
+    token = base64.b64encode(f"{creds.username}:{creds.password}".encode()).decode()
+    request = urllib.request.Request(f"{origin}/packages/torch-2.1.0-py3-none-any.whl",
+                                     headers={"Authorization": f"Basic {token}"})
+    with pytest.raises((TimeoutError, urllib.error.URLError)) as raised:
+        opener.open(request, timeout=topology.SLOW_SECONDS / 3)
+    reason = getattr(raised.value, "reason", raised.value)
+    assert not isinstance(raised.value, urllib.error.HTTPError) and isinstance(reason, (TimeoutError, socket.timeout))
+
+
+def test_the_gateway_tunnels_a_private_stand_in_by_its_name_on_port_443(world):
+    """A uv.lock names https://acme.jfrog.io/…: the execution reaches that name through the gateway (NO_PROXY leaves
+    it out), which tunnels it, on 443 and on the stand-in's own port, to that world's stand-in."""
+    artifactory = world.hosts["artifactory"]
+    assert world.gateway.tunnels["acme.jfrog.io:443"] == artifactory.port
+    assert world.gateway.tunnels[f"acme.jfrog.io:{artifactory.port}"] == artifactory.port
+    assert world.gateway.tunnels["download.pytorch.org:443"] == world.hosts["pytorch"].port
+    assert not any(name.startswith("pypi.acme.internal:") for name in world.gateway.tunnels), "a shared name is ambiguous"
+
+
 def test_virtual_repository_merges_private_and_public(lab, world):
     creds = world.credentials["private"]
     for project in ("my-private-package", "numpy"):
@@ -174,13 +214,15 @@ def test_an_execution_reaches_every_stand_in_over_https(lab, tmp_path):
     from harness import recipes, runner
 
     roles = {**_TRUSTED_ROLES, **_UNTRUSTED_ROLES}
-    assert set(roles) | {"pypi"} == {h.name for h in topology.HOSTS if h.served}, "a served host has no role here"
+    public = {"pypi", "pytorch"}  # reached by name through the gateway
+    assert set(roles) | public == {h.name for h in topology.HOSTS if h.served}, "a served host has no role here"
     variables = {f"URL_{i}": role for i, role in enumerate(roles.values())}
     curl = 'curl --silent --output /dev/null --write-out "$v %{scheme} %{http_code}\\n" "$u/"; echo "$v exit $?"'
     step = {
         "name": "probe", "image": "python:3.12",
         "command": [f'for v in {" ".join(variables)}; do eval "u=\\$$v"; echo "$v ${{u%%://*}}"; {curl}; done',
-                    f"v=PYPI; u=https://pypi.org/simple; {curl}"],
+                    f"v=PYPI; u=https://pypi.org/simple; {curl}",
+                    f"v=PYTORCH; u=https://download.pytorch.org/whl/cpu; {curl}"],
         "environment-variables": [{"name": name, "optional": False} for name in variables],
     }
     scenario = {"description": "Reach every stand-in.", "variables": variables, "expect": {"outcome": "success"}}
@@ -192,9 +234,9 @@ def test_an_execution_reaches_every_stand_in_over_https(lab, tmp_path):
     run = runner.run(lab, recipes.load(folder).plan("probe"))
     assert run.passed, run.report()
     raw = run.completed.output.splitlines()  # as the execution printed it: nothing rewritten, nothing masked
-    for name, role in {**variables, "PYPI": "pypi"}.items():
+    for name, role in {**variables, "PYPI": "pypi", "PYTORCH": "pytorch"}.items():
         seen = [line.split(" ", 1)[1] for line in raw if line.startswith(f"{name} ")]
-        if name != "PYPI":
+        if name not in ("PYPI", "PYTORCH"):
             assert "https" in seen, f"{role}: the execution's URL is not https:// ({seen})"
         if role in _UNTRUSTED_ROLES.values():
             assert seen[-2:] == ["HTTPS 000", "exit 60"], f"{role}: the certificate was accepted, or not asked: {seen}"
@@ -263,15 +305,19 @@ _BEHAVIOUR_FIELDS = {
     "redirects names it lacks to pypi.org": lambda r: r.fallback,
     "403 to users without Read": lambda r: bool(r.forbidden),
     "403 to downloads Curation blocks": lambda r: bool(r.blocked),
+    "403 to names it doesn't have": lambda r: r.absent_403,
+    "a download that starts late": lambda r: bool(r.slow),
 }
 _SOURCES = {
     "priority": {"jfrog-priority-resolution", "gitlab-pypi-forwarding"},
     "merges": {"jfrog-virtual-merges-metadata", "nexus-pypi-group", "gitlab-pypi-forwarding"},
     "answers 401 to wrong credentials": {"jfrog-401-wrong-credentials"},
-    "another simple path": {"devpi-simple"},
+    "another simple path": {"devpi-simple", "pytorch-index-urls"},
     "redirects names it lacks to pypi.org": {"pypiserver-fallback"},
     "403 to users without Read": {"jfrog-403-no-permission"},
     "403 to downloads Curation blocks": {"jfrog-curation-403"},
+    "403 to names it doesn't have": {"uv-pytorch-index-403"},
+    "a download that starts late": {"jfrog-remote-cache-on-demand"},
 }
 
 

@@ -125,3 +125,24 @@ def test_the_file_standing_in_for_uvs_own_roots_changes_nothing_uv_prints(lab):
     normal, system = rerun(lab, plan, lambda env: {**env, "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"})
     assert "Installed" in normal
     assert logs.stable_lines(normal) == logs.stable_lines(system)  # uv prints how long it took
+
+
+def test_a_name_a_recipe_file_writes_without_a_port_goes_through_the_gateway():
+    """pytorch's pyproject.toml and uv.lock name https://acme.jfrog.io/…; uv's recipe names no stand-in in a file."""
+    through_gateway = runner.direct_names(recipes.load(EXAMPLES / "pytorch")).split(",")
+    direct = runner.direct_names(recipes.load(EXAMPLES / "uv")).split(",")
+    assert "acme.jfrog.io" in direct and "acme.jfrog.io" not in through_gateway
+    assert set(direct) - set(through_gateway) == {"acme.jfrog.io"}
+
+
+def test_reaching_a_stand_in_through_the_gateway_changes_nothing_pip_prints(lab):
+    """The same install, with the stand-in's name left out of NO_PROXY: pip's CONNECT goes through the gateway."""
+    plan = recipes.load(EXAMPLES / "verify-authentication").plan("valid-credentials")
+
+    def through_gateway(env):
+        kept = ",".join(name for name in env["NO_PROXY"].split(",") if name != "acme.jfrog.io")
+        return {**env, "NO_PROXY": kept, "no_proxy": kept}
+
+    normal, tunnelled = rerun(lab, plan, through_gateway)
+    assert "Would install my-private-package-1.0.0" in normal
+    assert logs.stable_lines(normal) == logs.stable_lines(tunnelled)
