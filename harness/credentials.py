@@ -65,6 +65,9 @@ def session_credentials() -> dict[str, Credentials]:
         "private-revoked": Credentials("valohai-ci", fake_jfrog_token()),
         "secondary": Credentials("ml-team-ci", fake_jfrog_token()),
         "no-read": Credentials("data-team-ci", fake_jfrog_token()),  # valid, without Read on the repository
+        "team-a": Credentials("team-a-ci", fake_jfrog_token()),  # Read on team A's repository only
+        "team-b": Credentials("team-b-ci", fake_jfrog_token()),  # Read on team B's repository only
+        "both-teams": Credentials("ml-platform-ci", fake_jfrog_token()),  # Read on both
         "special": Credentials("jane.doe@acme.com", special_password()),
         **{f"special-{name}": Credentials("jane.doe@acme.com", special_password(chars))
            for name, chars in SPECIAL_CHARACTERS.items()},

@@ -91,6 +91,8 @@ PRIORITY_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-priority"
 ALL_VIRTUAL = "/artifactory/api/pypi/ml-virtual"
 CURATED = "/artifactory/api/pypi/pypi-curated"
 SECONDARY = "/artifactory/api/pypi/ml-local"
+TEAM_A = "/artifactory/api/pypi/team-a"
+TEAM_B = "/artifactory/api/pypi/team-b"
 CODEARTIFACT = "/pypi/ml-packages"
 AZURE_PROJECT_FEED = "/acme/ml/_packaging/ml-packages/pypi"
 AZURE_ORGANIZATION_FEED = "/acme/_packaging/ml-packages/pypi"
@@ -115,9 +117,18 @@ HOSTS = (
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-priority-resolution"),
                    priority=("private",),
                    description="the same virtual repository, with Priority Resolution set on the local one"),
-        Repository(ALL_VIRTUAL, ("private", "secondary", PUBLIC), _ARTIFACTORY_READERS,
+        # Two teams' local repositories on one host: every user authenticates on the host, and each team's user
+        # has Read on its own repository only (one more has Read on both).
+        Repository(TEAM_A, ("private",), ("team-a", "both-teams"), (*_JFROG_ONLINE, "jfrog-403-no-permission"),
+                   forbidden=("team-b",),
+                   description="team A's local repository: team A's user and the user with Read on both may read it"),
+        Repository(TEAM_B, ("secondary",), ("team-b", "both-teams"), (*_JFROG_ONLINE, "jfrog-403-no-permission"),
+                   forbidden=("team-a",),
+                   description="team B's local repository: team B's user and the user with Read on both may read it"),
+        Repository(ALL_VIRTUAL, ("private", "secondary", PUBLIC), ("both-teams",),
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata"),
-                   description="a virtual repository over both teams' local repositories and the PyPI remote"),
+                   description="a virtual repository over both teams' local repositories and the PyPI remote, read by "
+                               "the user with Read on both"),
         Repository(CURATED, ("private", PUBLIC), _ARTIFACTORY_READERS,
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-curation-403"),
                    blocked=(("scikit-learn", "1.3.2"),),
@@ -215,6 +226,7 @@ class Role:
     path: str = ""
     credentials: str | None = None  # a credential label; None: the URL has no user and token
     form: Form = "url"
+    index: tuple[tuple[str, str], ...] = ()  # named-url: (name, repository path) of each index, space-separated
 
 
 def _vendor_roles() -> tuple[Role, ...]:
@@ -240,8 +252,22 @@ ROLES = {
              "secondary", SECONDARY, "private"),
         Role("virtual-with-priority", "the virtual repository's URL, Priority Resolution set on its local repository",
              "artifactory", PRIORITY_VIRTUAL, "private"),
-        Role("virtual-both-teams", "a virtual repository over both teams' local repositories and PyPI",
-             "artifactory", ALL_VIRTUAL, "private"),
+        Role("virtual-both-teams", "a virtual repository over both teams' local repositories and PyPI, with the "
+             "token of a user who may read both", "artifactory", ALL_VIRTUAL, "both-teams"),
+        Role("team-a", "team A's repository's URL with team A's token", "artifactory", TEAM_A, "team-a"),
+        Role("team-b", "team B's repository's URL, on the same host as team A's, with team B's token",
+             "artifactory", TEAM_B, "team-b"),
+        Role("team-a-both-teams-token", "team A's repository's URL with the token of a user who may read both "
+             "teams' repositories", "artifactory", TEAM_A, "both-teams"),
+        Role("team-b-both-teams-token", "team B's repository's URL with the token of a user who may read both "
+             "teams' repositories", "artifactory", TEAM_B, "both-teams"),
+        Role("team-indexes-as-uv-index", "team-a=<team A's URL> team-b=<team B's URL>, without credentials, as "
+             "UV_INDEX takes two named indexes", "artifactory", TEAM_A, form="named-url",
+             index=(("team-a", TEAM_A), ("team-b", TEAM_B))),
+        Role("team-a-username", "team A's user name alone", credentials="team-a", form="username"),
+        Role("team-a-password", "team A's token alone", credentials="team-a", form="password"),
+        Role("team-b-username", "team B's user name alone", credentials="team-b", form="username"),
+        Role("team-b-password", "team B's token alone", credentials="team-b", form="password"),
         Role("private-no-read", "the private repository's URL with a valid token whose user lacks Read permission on it",
              "artifactory", LOCAL, "no-read"),
         Role("virtual-curated", "a virtual repository's URL whose PyPI remote is curated: a policy blocks "
@@ -253,7 +279,7 @@ ROLES = {
         Role("azure-artifacts-organization-feed", "the organization-scoped Azure Artifacts feed's URL, with a token",
              "azure-artifacts", AZURE_ORGANIZATION_FEED, "azure-artifacts"),
         Role("virtual-as-uv-index", "acme=<the virtual repository's URL without credentials>, as UV_INDEX takes it",
-             "artifactory", VIRTUAL, None, "named-url"),
+             "artifactory", VIRTUAL, None, "named-url", index=(("acme", VIRTUAL),)),
         Role("private-username", "the private repository's user name alone", credentials="private", form="username"),
         Role("private-password", "the private repository's token alone", credentials="private", form="password"),
         Role("private-revoked-password", "a revoked token alone", credentials="private-revoked", form="password"),

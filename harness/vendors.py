@@ -210,6 +210,17 @@ REGISTRY = {
                    "reports the failed retry.",
                    "pypa/pip#14182: Extract redirect-URL credentials on 401 even with --no-input",
                    "https://github.com/pypa/pip/pull/14182"),
+        Documented("pip-url-credentials-first", "pip",
+                   "pip 21.2 prefers the credentials in a URL over those it obtained earlier from URLs of the same "
+                   "domain, \"so it is possible to use different credentials on the same index server for different "
+                   "--extra-index-url options\".",
+                   "pip changelog (NEWS.rst), 21.2 (#3931)", "https://github.com/pypa/pip/blob/26.2.1/NEWS.rst"),
+        Documented("pip-index-prefix-credentials", "pip",
+                   "From pip 23.1, a request without credentials of its own gets those of the index URL on the same "
+                   "host whose path has the longest common prefix with it; before, only of an index URL the request's "
+                   "URL starts with, which a file's download URL need not.",
+                   "pypa/pip commit 33cd541, first released in pip 23.1",
+                   "https://github.com/pypa/pip/commit/33cd541cc49b112753841c7937427bf0fe18e197"),
         Documented("pip-hash-checking", "pip",
                    "In hash-checking mode (--require-hashes), every requirement needs an exact version and a hash, "
                    "and pip refuses a file whose hash isn't listed.",

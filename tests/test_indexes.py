@@ -224,7 +224,8 @@ def test_every_role_resolves_in_a_started_lab(lab, role):
         port = world.failing[host.name].port if host.failure else world.hosts[spec.host].port if host.served else None
         assert (f"{host.hostname}:{port}{spec.path}/" if port else f"{host.hostname}{spec.path}/") in value
         assert value.endswith(("/simple", "/+simple"))
-        assert value.removeprefix("acme=").startswith("https://"), "every index an execution reaches is HTTPS"
+        urls = [part.split("=", 1)[1] for part in value.split()] if spec.form == "named-url" else [value]
+        assert all(url.startswith("https://") for url in urls), "every index an execution reaches is HTTPS"
         assert (creds is not None) == (f"@{host.hostname}" in value)
 
 
