@@ -18,7 +18,7 @@ PAGES = {
     "dependency-confusion": ("install/dependency-confusion", ""),
     "index-url": ("install/index-url", ""),
     "no-credentials": ("troubleshooting", "no-credentials"),
-    "uv": ("install/uv", ""),
+    "uv": ("install/uv", "only-pip-variables"),
     "requirements-variable": ("install/environment-variables", "refer-to-a-variable-in-requirementstxt"),
     "certificates": ("troubleshooting", "certificates"),
 }
