@@ -18,6 +18,7 @@ from urllib.parse import quote
 from harness.stubs.awscli import authorization_token
 
 CODEARTIFACT_DOMAIN = ("acme", "111122223333")  # domain, domain owner (the AWS account)
+CODEARTIFACT_REGION = "eu-west-1"
 # Passwords with characters RFC 3986 doesn't allow unencoded in a URL's user information, by label.
 SPECIAL_CHARACTERS = {"at-colon": "@:", "slash": "/", "hash": "#", "question": "?"}
 
@@ -72,6 +73,8 @@ def session_credentials() -> dict[str, Credentials]:
         **{f"special-{name}": Credentials("jane.doe@acme.com", special_password(chars))
            for name, chars in SPECIAL_CHARACTERS.items()},
         "aws": aws,
+        "aws-without-bearer-token": fake_aws_keys(),  # its IAM user lacks sts:GetServiceBearerToken
+        "aws-deleted": fake_aws_keys(),  # keys AWS doesn't know: deleted, or mistyped
         "codeartifact": Credentials("aws", authorization_token(aws.password, *CODEARTIFACT_DOMAIN)),
         "artifact-registry": Credentials("oauth2accesstoken", "ya29." + secrets.token_urlsafe(90)),
         "azure-artifacts": Credentials("azure", _random(lower, 52)),

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from harness import checks, derivation, execution, fidelity, logs, tables
+from harness import awsaccount, checks, derivation, execution, fidelity, logs, tables
 from harness.checks import Evidence, Verdict
 from harness.execution import Completed
 from harness.fidelity import PROXY_VARIABLES
@@ -95,6 +95,7 @@ def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None) -> Prepared:
     box = toolset.sandboxes.take().fill(plan.recipe.folder, plan.recipe.files())
     if plan.image.has_uv:
         box.add_uv(toolset.template)
+    box.add_file(awsaccount.PATH, awsaccount.account_file(world))
     for name, kind in plan.scenario.inputs.items():
         box.add_input(name, *lab.input_file(kind))
     env = execution_environment(plan, world, box)
@@ -128,7 +129,7 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
         evidence = Evidence(
             completed, None, log, checks.installed(box.installed), lab.statuses() - before,
             checks.find_leaks(completed.output, box.repository_after, lab.secrets), lab.outside_attempts()[mark:],
-            {path: (box.image / path.lstrip("/")).exists() for path in plan.expect.files},
+            {path: box.has(path, toolset.template) for path in plan.expect.files},
         )
         committed = f"{logs.HEADER_PREFIX}{how_it_ran(plan, toolset)}\n{log}"
         done = ScenarioRun(plan, header, committed, completed, checks.judge(plan, evidence), evidence)

@@ -23,6 +23,7 @@ import os
 import queue
 import secrets
 import shutil
+import stat
 import sys
 import sysconfig
 import tempfile
@@ -207,6 +208,22 @@ class Sandbox:
         folder = self.layer / "valohai" / "inputs" / name
         folder.mkdir(parents=True, exist_ok=True)
         (folder / filename).write_bytes(content)
+
+    def has(self, path: str, template: ImageTemplate) -> bool:
+        """Whether the image holds ``path`` after the execution, seen from outside: the execution's layer over the
+        template's files (the overlay itself exists only inside the execution's namespace). A character device 0/0
+        in the layer is overlayfs's mark of a file the execution deleted."""
+        written = self.layer / path.lstrip("/")
+        if written.is_symlink() or written.exists():
+            mode = written.lstat()
+            return not (stat.S_ISCHR(mode.st_mode) and mode.st_rdev == 0)
+        return (template.root / path.lstrip("/")).exists()
+
+    def add_file(self, path: str, text: str) -> None:
+        """A file the harness puts in the image at ``path`` (each is a listed deviation, ``fidelity``)."""
+        target = self.layer / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
 
     def add_uv(self, template: ImageTemplate) -> None:
         """uv's images copy uv and uvx into /usr/local/bin."""

@@ -135,7 +135,38 @@ REGISTRY = {
                    "Getting an authorization token requires the codeartifact:GetAuthorizationToken and "
                    "sts:GetServiceBearerToken permissions.",
                    "GetAuthorizationToken", "https://docs.aws.amazon.com/codeartifact/latest/APIReference/"
-                   "API_GetAuthorizationToken.html"),
+                   "API_GetAuthorizationToken.html", emulated=True),
+        Documented("codeartifact-token-duration", "AWS",
+                   "A token lasts 12 hours by default; durationSeconds (the CLI's --duration-seconds) takes 0, the "
+                   "expiry of the caller's role credentials, or 900 to 43200 seconds.",
+                   "GetAuthorizationToken", "https://docs.aws.amazon.com/codeartifact/latest/APIReference/"
+                   "API_GetAuthorizationToken.html", emulated=True),
+        Documented("codeartifact-login-pip", "AWS",
+                   "aws codeartifact login --tool pip configures pip by editing its configuration file "
+                   "(~/.config/pip/pip.conf) to set the index-url to the repository; the login lasts 12 hours by "
+                   "default.",
+                   "Configure and use pip with CodeArtifact",
+                   "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html", emulated=True),
+        Documented("aws-cli-login-source", "AWS",
+                   "login --tool pip gets a token and asks GetRepositoryEndpoint for the repository's URL, runs pip "
+                   "config set global.index-url https://aws:<token>@<endpoint>simple/, then prints 'Successfully configured pip to use AWS CodeArtifact repository <endpoint>' and 'Login "
+                   "expires in <hours> at <time>'.",
+                   "aws-cli source: awscli/customizations/codeartifact/login.py (AWS's own code, not documentation)",
+                   "https://github.com/aws/aws-cli/blob/07c4fe366b49c4dde816d674f4941134fc432673/"
+                   "awscli/customizations/codeartifact/login.py", emulated=True),
+        Documented("aws-cli-client-error", "AWS",
+                   "The AWS CLI prints a service's error on standard error, after a blank line, as 'An error occurred "
+                   "(<code>) when calling the <operation> operation: <message>', and exits with status 255 "
+                   "(version 1).",
+                   "botocore source: botocore/exceptions.py, ClientError (AWS's own code, not documentation)",
+                   "https://github.com/boto/botocore/blob/0e6e2404b85dc336dd2889814e089bde7d1a4c55/"
+                   "botocore/exceptions.py", emulated=True),
+        Documented("aws-access-denied-message", "AWS",
+                   "Most access denied messages read 'User <arn> is not authorized to perform <action> on <resource> "
+                   "because no <type> policy allows the <action> action' when no policy allows it; some services "
+                   "word theirs differently.",
+                   "Troubleshoot access denied error messages (IAM User Guide)",
+                   "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html", emulated=True),
         Documented("codeartifact-external-connection", "AWS",
                    "A repository serves public PyPI packages only through an external connection to public:pypi, "
                    "its own or an upstream repository's.",

@@ -21,6 +21,7 @@ PAGES = {
     "uv": ("install/uv", "only-pip-variables"),
     "requirements-variable": ("install/environment-variables", "refer-to-a-variable-in-requirementstxt"),
     "certificates": ("troubleshooting", "certificates"),
+    "export-masks-failure": ("setup/codeartifact", "assign-the-token-then-export-it"),
 }
 
 
