@@ -161,6 +161,17 @@ DEVIATIONS = (
         shows="pip's lines for installing awscli, aws's own lines, and its errors; the token never shows.",
     ),
     Deviation(
+        "the gcloud command",
+        "The Artifact Registry recipe's image is python:3.12 with the gcloud CLI (its Dockerfile), which is not "
+        "built here: the execution gets python:3.12's files, its Dockerfile's PATH, and in "
+        "/usr/local/google-cloud-sdk/bin a small gcloud run by the image's Python. It answers gcloud auth "
+        "activate-service-account --key-file and gcloud auth print-access-token without Google: it keeps the key "
+        "under ~/.config/gcloud and derives the token from the key's private key; the Artifact Registry stand-in "
+        "accepts exactly the token of the session's key, and it doesn't expire.",
+        "Nothing may leave 127.0.0.1, and gcloud trades the key for a token at Google's token endpoint.",
+        shows="gcloud's line naming the activated account; the key and the token never show.",
+    ),
+    Deviation(
         "closed stdin",
         "An execution's standard input is closed (/dev/null).",
         "Valohai doesn't document what an execution's stdin is; its local emulator starts the container with "

@@ -96,6 +96,8 @@ def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None) -> Prepared:
     if plan.image.has_uv:
         box.add_uv(toolset.template)
     box.add_file(awsaccount.PATH, awsaccount.account_file(world))
+    for path, stub in plan.image.commands:
+        box.add_command(path, stub)
     for name, kind in plan.scenario.inputs.items():
         box.add_input(name, *lab.input_file(kind))
     env = execution_environment(plan, world, box)

@@ -36,6 +36,7 @@ from harness import fidelity
 from harness.fidelity import UV_ROOTS
 from harness.images import Image
 from harness.janitor import janitor
+from harness.wheels import STUBS
 
 PYTHON = f"python{sys.version_info.major}.{sys.version_info.minor}"
 LOCAL_CERTIFICATES = "/usr/local/share/ca-certificates"  # where update-ca-certificates finds a site's own CAs
@@ -218,6 +219,14 @@ class Sandbox:
             mode = written.lstat()
             return not (stat.S_ISCHR(mode.st_mode) and mode.st_rdev == 0)
         return (template.root / path.lstrip("/")).exists()
+
+    def add_command(self, path: str, stub: str) -> None:
+        """A stand-in command where the image has the real one: a script of ``harness/stubs/<stub>.py`` run by the
+        image's Python."""
+        target = self.layer / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"#!{self.python}\n" + (STUBS / f"{stub}.py").read_text())
+        target.chmod(0o755)
 
     def add_file(self, path: str, text: str) -> None:
         """A file the harness puts in the image at ``path`` (each is a listed deviation, ``fidelity``)."""

@@ -94,6 +94,7 @@ SECONDARY = "/artifactory/api/pypi/ml-local"
 TEAM_A = "/artifactory/api/pypi/team-a"
 TEAM_B = "/artifactory/api/pypi/team-b"
 CODEARTIFACT = "/pypi/ml-packages"
+ARTIFACT_REGISTRY = "/acme-ml/ml-packages"
 AZURE_PROJECT_FEED = "/acme/ml/_packaging/ml-packages/pypi"
 AZURE_ORGANIZATION_FEED = "/acme/_packaging/ml-packages/pypi"
 
@@ -143,10 +144,10 @@ HOSTS = (
                    description="a repository without an external connection to PyPI"),
     )),
     Host("artifact-registry", "Google Artifact Registry", "https://europe-west1-python.pkg.dev", (
-        Repository("/acme-ml/ml-packages", ("private",), ("artifact-registry",),
-                   ("artifact-registry-url", "artifact-registry-access-token", "artifact-registry-modes",
-                    "artifact-registry-status-codes"),
-                   description="a standard repository"),
+        Repository(ARTIFACT_REGISTRY, ("private",), ("artifact-registry", "artifact-registry-key"),
+                   ("artifact-registry-url", "artifact-registry-access-token", "artifact-registry-json-key",
+                    "artifact-registry-modes", "artifact-registry-status-codes"),
+                   description="a standard repository: a service account's key or its access token may read it"),
     )),
     Host("azure-artifacts", "Azure Artifacts", "https://pkgs.dev.azure.com", (
         Repository(AZURE_PROJECT_FEED, ("private",), ("azure-artifacts",), ("azure-feed-urls", "azure-upstream-sources"),
@@ -292,6 +293,15 @@ ROLES = {
         *_vendor_roles(),
         Role("codeartifact-no-credentials", "the AWS CodeArtifact repository's URL without credentials",
              "codeartifact", CODEARTIFACT),
+        Role("artifact-registry-json-key", "the Artifact Registry repository's URL with _json_key_base64 and the "
+             "service account's key in Base64, as gcloud artifacts print-settings python prints it",
+             "artifact-registry", ARTIFACT_REGISTRY, "artifact-registry-key", "raw-url"),
+        Role("artifact-registry-json-key-encoded", "the same URL with the key percent-encoded ('=' as %3D)",
+             "artifact-registry", ARTIFACT_REGISTRY, "artifact-registry-key"),
+        Role("artifact-registry-no-credentials", "the Artifact Registry repository's URL without credentials",
+             "artifact-registry", ARTIFACT_REGISTRY),
+        Role("service-account-key", "a service account's JSON key file in Base64, one line",
+             credentials="artifact-registry-key", form="password"),
         Role("aws-access-key-id", "an AWS access key ID", credentials="aws", form="username"),
         Role("aws-secret-access-key", "its AWS secret access key", credentials="aws", form="password"),
         Role("aws-deleted-access-key-id", "an access key ID AWS doesn't know: deleted, or mistyped",

@@ -184,9 +184,19 @@ REGISTRY = {
                    "https://cloud.google.com/artifact-registry/docs/python/authentication", emulated=True),
         Documented("artifact-registry-json-key", "Google",
                    "A service account key authenticates pip as the user _json_key_base64 with the Base64 of the JSON "
-                   "key file as password; gcloud artifacts print-settings python --json-key=KEY prints that URL.",
+                   "key file as password; gcloud artifacts print-settings python --json-key=KEY prints that URL, as "
+                   "an extra-index-url.",
                    "gcloud artifacts print-settings python",
-                   "https://cloud.google.com/sdk/gcloud/reference/artifacts/print-settings/python"),
+                   "https://cloud.google.com/sdk/gcloud/reference/artifacts/print-settings/python", emulated=True),
+        Documented("gcloud-activate-service-account", "Google",
+                   "gcloud auth activate-service-account --key-file=FILE (- for standard input) makes a service "
+                   "account's key gcloud's active credentials and prints 'Activated service account credentials "
+                   "for: [<account>]'; gcloud auth print-access-token then prints an access token for it.",
+                   "gcloud source: lib/surface/auth/activate_service_account.py (Google's code, in an unofficial "
+                   "mirror)",
+                   "https://github.com/google-cloud-sdk-unofficial/google-cloud-sdk/blob/"
+                   "00d0e7c9b4f030f86f4fcab2e094b433fb57abf9/lib/surface/auth/activate_service_account.py",
+                   emulated=True),
         Documented("artifact-registry-modes", "Google",
                    "A standard repository holds what you publish; public PyPI packages come through a remote "
                    "repository, or a virtual repository that includes one.",

@@ -182,6 +182,16 @@ def test_printing_every_variable_leaks_whatever_the_step_declares(tmp_path, item
     assert lint_step(tmp_path, [item], extra) == found
 
 
+@pytest.mark.parametrize(("item", "found"), [
+    ('echo "$PIP_INDEX_URL"', [(5, "error", "log-leak")]),
+    ('echo "$PIP_INDEX_URL" | tee url.txt', [(5, "error", "log-leak")]),  # tee prints what it gets
+    ('echo "$PIP_INDEX_URL" || true', [(5, "error", "log-leak")]),
+    ("printf '%s' \"$PIP_INDEX_URL\" | base64 -d | gcloud auth activate-service-account --key-file=-", []),
+])
+def test_a_secret_echoed_into_another_program_is_not_printed(tmp_path, item, found):
+    assert [f for f in lint_step(tmp_path, [item], SECRET) if f[2] == "log-leak"] == found
+
+
 @pytest.mark.parametrize(("default", "found"), [
     ("${NGC_API_KEY}", [(8, "error", "unexpanded-default")]),  # the only finding: not also secret-not-required
     ("$NGC_API_KEY", [(8, "error", "unexpanded-default")]),

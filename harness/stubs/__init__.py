@@ -4,6 +4,6 @@
 index stand-ins (a test ties them to ``harness.vendors``).
 """
 
-from harness.stubs import awscli
+from harness.stubs import awscli, gcloud
 
-FOLLOWS = awscli.FOLLOWS
+FOLLOWS = (*awscli.FOLLOWS, *gcloud.FOLLOWS)
