@@ -18,6 +18,7 @@ the lint, the execution models and valohai.yaml's parsing are the ``preflight`` 
 - ``gateway``       the proxy: pypi.org tunnels to its stand-in, every other outside address is refused
 - ``faults``        hosts that refuse, drop or never answer a connection
 - ``sandbox``       a throw-away filesystem per execution, laid out like the image's
+- ``awsaccount``    the AWS account the ``aws`` stand-in answers for, written into each execution's image
 - ``janitor``       kills what executions leave behind, even when the harness is killed
 - ``fetch``         set-up: the matrix's pip wheels, the older uv, the Node tools
 - ``toolsets``      the pinned pip and uv, or another of the matrix, as an image's files

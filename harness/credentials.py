@@ -10,14 +10,17 @@ from __future__ import annotations
 import base64
 import functools
 import hmac
+import json
 import secrets
 import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from harness.stubs.awscli import authorization_token
+from harness.stubs.gcloud import access_token
 
 CODEARTIFACT_DOMAIN = ("acme", "111122223333")  # domain, domain owner (the AWS account)
+CODEARTIFACT_REGION = "eu-west-1"
 # Passwords with characters RFC 3986 doesn't allow unencoded in a URL's user information, by label.
 SPECIAL_CHARACTERS = {"at-colon": "@:", "slash": "/", "hash": "#", "question": "?"}
 
@@ -56,21 +59,51 @@ def fake_aws_keys() -> Credentials:
     return Credentials("AKIA" + _random(upper, 16), secrets.token_urlsafe(30)[:40])
 
 
+def fake_service_account_key(project: str = "acme-ml", name: str = "valohai-ci") -> dict[str, str]:
+    """A service account's JSON key as Google's console downloads it, with a fresh random private key."""
+    body = base64.b64encode(secrets.token_bytes(1190)).decode()
+    email = f"{name}@{project}.iam.gserviceaccount.com"
+    return {
+        "type": "service_account", "project_id": project, "private_key_id": secrets.token_hex(20),
+        "private_key": "-----BEGIN PRIVATE KEY-----\n" + "\n".join(body[i:i + 64] for i in range(0, len(body), 64))
+                       + "\n-----END PRIVATE KEY-----\n",
+        "client_email": email, "client_id": str(secrets.randbelow(10**20) + 10**20),
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": "https://oauth2.googleapis.com/token",
+        "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+        "client_x509_cert_url": f"https://www.googleapis.com/robot/v1/metadata/x509/{quote(email)}",
+        "universe_domain": "googleapis.com",
+    }
+
+
+def key_base64(key: dict[str, str]) -> str:
+    """What gcloud artifacts print-settings python --json-key puts in the URL: the Base64 of the whole key file."""
+    return base64.b64encode((json.dumps(key, indent=2) + "\n").encode()).decode()
+
+
 def session_credentials() -> dict[str, Credentials]:
     """One session's credentials by label; the topology says which repository accepts which."""
     aws = fake_aws_keys()
+    google = fake_service_account_key()
     lower = "abcdefghijklmnopqrstuvwxyz234567"
     return {
         "private": Credentials("valohai-ci", fake_jfrog_token()),
         "private-revoked": Credentials("valohai-ci", fake_jfrog_token()),
         "secondary": Credentials("ml-team-ci", fake_jfrog_token()),
         "no-read": Credentials("data-team-ci", fake_jfrog_token()),  # valid, without Read on the repository
+        "team-a": Credentials("team-a-ci", fake_jfrog_token()),  # Read on team A's repository only
+        "team-b": Credentials("team-b-ci", fake_jfrog_token()),  # Read on team B's repository only
+        "both-teams": Credentials("ml-platform-ci", fake_jfrog_token()),  # Read on both
         "special": Credentials("jane.doe@acme.com", special_password()),
         **{f"special-{name}": Credentials("jane.doe@acme.com", special_password(chars))
            for name, chars in SPECIAL_CHARACTERS.items()},
         "aws": aws,
+        "aws-without-bearer-token": fake_aws_keys(),  # its IAM user lacks sts:GetServiceBearerToken
+        "aws-deleted": fake_aws_keys(),  # keys AWS doesn't know: deleted, or mistyped
         "codeartifact": Credentials("aws", authorization_token(aws.password, *CODEARTIFACT_DOMAIN)),
-        "artifact-registry": Credentials("oauth2accesstoken", "ya29." + secrets.token_urlsafe(90)),
+        "artifact-registry": Credentials("oauth2accesstoken", access_token(google["private_key"])),
+        "artifact-registry-key": Credentials("_json_key_base64", key_base64(google)),
+        # The private key itself, as a secret no log may show (the key file's other fields name nobody).
+        "artifact-registry-private-key": Credentials("", google["private_key"].split("\n", 1)[1].rsplit("\n-----", 1)[0]),
         "azure-artifacts": Credentials("azure", _random(lower, 52)),
         "gitlab": Credentials("gitlab+deploy-token-1234567", "gldt-" + secrets.token_urlsafe(15).replace("-", "x")),
         "nexus": Credentials("valohai-ci", secrets.token_urlsafe(18)),

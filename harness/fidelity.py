@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import dataclass
 
 from harness.topology import SLOW_SECONDS, UNCACHED_VIRTUAL
+from harness.stubs.awscli import ACCOUNT_FILE
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Deviation:
 
 
 UV_ROOTS = "/usr/local/share/harness/uv-builtin-roots.pem"  # stands in for the roots built into uv
+AWS_ACCOUNT = f"/usr/local/{ACCOUNT_FILE}"  # what the aws stand-in knows of the account, below the image's prefix
 # Choices the execution code takes from here, so that the list below is what it does.
 CLOSED_STDIN = subprocess.DEVNULL
 ROOT_NAMESPACE = ("--user", "--map-root-user", "--mount")  # unshare's options: root in a namespace of its own
@@ -173,11 +175,29 @@ DEVIATIONS = (
     ),
     Deviation(
         "the aws command",
-        "The CodeArtifact recipe installs awscli from the stand-in PyPI: a small package whose aws command "
-        "answers codeartifact get-authorization-token with a token derived from the AWS secret key, which the "
-        "CodeArtifact stand-in accepts. No AWS account is involved.",
-        "Nothing may leave 127.0.0.1, and AWS can't be emulated beyond what the recipe calls.",
-        shows="pip's lines for installing awscli; the token never shows.",
+        "The CodeArtifact recipes install awscli from the stand-in PyPI: a small package whose aws command answers "
+        "codeartifact get-authorization-token and codeartifact login --tool pip without AWS. It checks the keys and "
+        f"their IAM user's permissions against {AWS_ACCOUNT}, which the harness writes into the image: the "
+        "session's access key IDs, a hash of each secret key, what each user may do, and the CodeArtifact "
+        "repository's address. The token is derived from the secret key, and the CodeArtifact stand-in accepts "
+        "exactly that token; it doesn't expire. Errors read as botocore prints them; AWS documents no text for "
+        "these two, so the stand-in's are its own: UnrecognizedClientException, 'The security token included in "
+        "the request is invalid.', for keys AWS doesn't know (what public reports show from AWS's JSON APIs, "
+        "ECR's GetAuthorizationToken among them), and, without sts:GetServiceBearerToken, AccessDeniedException "
+        "in IAM's documented access-denied wording, without a resource.",
+        "Nothing may leave 127.0.0.1, and AWS can't be emulated beyond what the recipes call.",
+        shows="pip's lines for installing awscli, aws's own lines, and its errors; the token never shows.",
+    ),
+    Deviation(
+        "the gcloud command",
+        "The Artifact Registry recipe's image is python:3.12 with the gcloud CLI (its Dockerfile), which is not "
+        "built here: the execution gets python:3.12's files, its Dockerfile's PATH, and in "
+        "/usr/local/google-cloud-sdk/bin a small gcloud run by the image's Python. It answers gcloud auth "
+        "activate-service-account --key-file and gcloud auth print-access-token without Google: it keeps the key "
+        "under ~/.config/gcloud and derives the token from the key's private key; the Artifact Registry stand-in "
+        "accepts exactly the token of the session's key, and it doesn't expire.",
+        "Nothing may leave 127.0.0.1, and gcloud trades the key for a token at Google's token endpoint.",
+        shows="gcloud's line naming the activated account; the key and the token never show.",
     ),
     Deviation(
         "closed stdin",

@@ -27,6 +27,7 @@ class Image:
     source: tuple[str, str]  # (what, where): the Dockerfile the values come from
     has_uv: bool = False
     aliases: tuple[str, ...] = ()
+    commands: tuple[tuple[str, str], ...] = ()  # (path in the image, harness/stubs module standing in for it)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -46,6 +47,8 @@ def _python(version: str, sha256: str) -> dict[str, str]:
 _PY312_TRIXIE = _python("3.12.11", "c30bb24b7f1e9a19b11b55a546434f74e739bb4c271a3e3a80ff4380d49f7adb")
 _PY312_SLIM_TRIXIE = _python("3.12.10", "07ab697474595e06f06647417d3c7fa97ded07afc1a7e4454c5639919b46eaea")
 _DOCKER_LIBRARY = "https://github.com/docker-library/python/blob/{commit}/{path}"
+_GUIDE = "https://github.com/valohai/private-pypi-guide/blob/main/{path}"
+GCLOUD_BIN = "/usr/local/google-cloud-sdk/bin"  # where Google's tarball puts gcloud, unpacked in /usr/local
 
 IMAGES = (
     Image(
@@ -59,6 +62,13 @@ IMAGES = (
         ("docker-library/python, 3.12/slim-trixie/Dockerfile",
          _DOCKER_LIBRARY.format(commit="01ba658cff9cf56c72e55c85cea9705826cc19f1", path="3.12/slim-trixie/Dockerfile")),
         aliases=("python:3.12-slim-trixie",),
+    ),
+    Image(
+        "europe-west1-docker.pkg.dev/acme-ml/images/python-gcloud:3.12",
+        {**_PY312_TRIXIE, "PATH": f"{GCLOUD_BIN}:{_PYTHON_PATH}"},
+        ("this guide's examples/artifact-registry/Dockerfile (FROM python:3.12, the gcloud CLI in "
+         "/usr/local/google-cloud-sdk, ENV PATH)", _GUIDE.format(path="examples/artifact-registry/Dockerfile")),
+        commands=((f"{GCLOUD_BIN}/gcloud", "gcloud"),),
     ),
     Image(
         "ghcr.io/astral-sh/uv:python3.12-trixie-slim", {**_PY312_SLIM_TRIXIE, "UV_TOOL_BIN_DIR": "/usr/local/bin"},

@@ -56,13 +56,15 @@ class World:
         userinfo = "" if creds is None else (
             f"{creds.username}:{creds.password}" if role.form == "raw-url" else creds.userinfo()
         )
+        if role.form == "named-url":
+            return " ".join(f"{name}={self._url(host, path, userinfo)}" for name, path in role.index)
+        return self._url(host, role.path, userinfo)
+
+    def _url(self, host: topology.Host, path: str, userinfo: str) -> str:
         if host.served:
-            index = self.hosts[role.host]
-            url = index.url(role.path, userinfo)
-        else:
-            origin = f"{host.hostname}:{self.failing[host.name].port}" if host.failure else host.hostname
-            url = f"https://{userinfo + '@' if userinfo else ''}{origin}{role.path}/simple"
-        return f"acme={url}" if role.form == "named-url" else url
+            return self.hosts[host.name].url(path, userinfo)
+        origin = f"{host.hostname}:{self.failing[host.name].port}" if host.failure else host.hostname
+        return f"https://{userinfo + '@' if userinfo else ''}{origin}{path}/simple"
 
 
 class Lab:

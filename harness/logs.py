@@ -24,11 +24,13 @@ _DURATION = re.compile(r"(after \d+ ms|in \d+(\.\d+)?m?s$)")
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")  # Python's repr of an object: differs on every run
 _SERIAL = re.compile(r"'serialNumber': '[0-9A-F]+'")  # a certificate's, as older pips print it: new each session
 # The lines that say what went wrong: pip's and uv's errors and warnings, an exception's last line, curl's error and
-# the status a check prints, pip's credential prompt, an option pip doesn't know, and older pips' TLS complaint.
+# the status a check prints, pip's credential prompt, an option pip doesn't know, older pips' TLS complaint, and the
+# AWS CLI's error from a service.
 _TELLING = re.compile(
     r"^(?:(?:ERROR|WARNING|error|warning|hint|cause|Caused by):"
     r"|[A-Za-z_][\w.]*(?:Error|Exception)(?::|$)"
     r"|curl: \(\d+\)|HTTP \d{3}\b|[×╰]|User for \S+:|no such option:|Could not fetch URL "
+    r"|An error occurred \(\w+\) when calling the \w+ operation"
     r"|option \S+: invalid choice:|\S+ is not a valid value for )"
 )
 # Lines that say nothing about the failure: pip's advice on root and on upgrading itself, its self-check, and
@@ -43,8 +45,9 @@ _PROMPT = re.compile(r"^(User for \S+:)\s*(.+)$")
 _TEMPORARY = re.compile(r"(/tmp/pip-[a-z-]+?-)[a-z0-9_]{8}\b")  # pip's temporary folders, as pip -vv names them
 # A Linux platform tag names this machine's glibc and architecture (uv: "e.g., `manylinux_2_36_x86_64`").
 _PLATFORM = re.compile(r"\b(manylinux|musllinux)_\d+_\d+_\w+")
+_TIMESTAMP = re.compile(r"\b\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?[+-]\d\d:\d\d")  # a clock time: aws's expiry
 _VARYING = ((_DURATION, "<duration>"), (_ADDRESS, " at 0x…"), (_SERIAL, "'serialNumber': '…'"), (_TEMPORARY, r"\1…"),
-            (_PLATFORM, r"\1_…"))
+            (_PLATFORM, r"\1_…"), (_TIMESTAMP, "<time>"))
 
 
 @dataclass(frozen=True)

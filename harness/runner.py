@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from harness import checks, derivation, execution, fidelity, logs, tables
+from harness import awsaccount, checks, derivation, execution, fidelity, logs, tables
 from harness.checks import Evidence, Verdict
 from harness.execution import Completed
 from harness.fidelity import PROXY_VARIABLES
@@ -97,6 +97,9 @@ def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None) -> Prepared:
     box = toolset.sandboxes.take().fill(plan.recipe.folder, plan.recipe.files())
     if plan.image.has_uv:
         box.add_uv(toolset.template)
+    box.add_file(awsaccount.PATH, awsaccount.account_file(world))
+    for path, stub in plan.image.commands:
+        box.add_command(path, stub)
     for name, kind in plan.scenario.inputs.items():
         box.add_input(name, *lab.input_file(kind))
     env = execution_environment(plan, world, box)
@@ -131,7 +134,7 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
             completed, None, log, checks.installed(box.installed) | checks.installed(box.project_installed),
             lab.statuses() - before,
             checks.find_leaks(completed.output, box.repository_after, lab.secrets), lab.outside_attempts()[mark:],
-            {path: box.holds(path, toolset.template) for path in plan.expect.files},
+            {path: box.has(path, toolset.template) for path in plan.expect.files},
         )
         committed = f"{logs.HEADER_PREFIX}{how_it_ran(plan, toolset)}\n{log}"
         done = ScenarioRun(plan, header, committed, completed, checks.judge(plan, evidence), evidence)

@@ -23,6 +23,7 @@ import os
 import queue
 import secrets
 import shutil
+import stat
 import sys
 import sysconfig
 import tempfile
@@ -35,6 +36,7 @@ from harness import fidelity
 from harness.fidelity import UV_ROOTS
 from harness.images import Image
 from harness.janitor import janitor
+from harness.wheels import STUBS
 
 PYTHON = f"python{sys.version_info.major}.{sys.version_info.minor}"
 LOCAL_CERTIFICATES = "/usr/local/share/ca-certificates"  # where update-ca-certificates finds a site's own CAs
@@ -176,17 +178,6 @@ class Sandbox:
         """The packages the execution installed, from outside: its layer of the image's site-packages."""
         return self.layer / "usr" / "local" / "lib" / PYTHON / "site-packages"
 
-    def holds(self, path: str, template: ImageTemplate) -> bool:
-        """Whether the image, as the execution left it, has ``path`` (an image path such as /root/.cache/pip):
-        in the overlay's upper layer unless deleted there (a whiteout), else in the template below it."""
-        relative = path.lstrip("/")
-        upper = self.layer / relative
-        if upper.is_symlink() or upper.exists():
-            stat = upper.lstat()
-            return not (os.major(stat.st_rdev) == 0 and os.minor(stat.st_rdev) == 0 and (stat.st_mode & 0o170000)
-                        == 0o020000)  # overlayfs marks a deleted file with a 0/0 character device
-        return (template.root / relative).exists()
-
     @property
     def project_installed(self) -> Path:
         """The packages ``uv sync`` installed, from outside: the project's environment, /valohai/repository/.venv."""
@@ -223,6 +214,30 @@ class Sandbox:
         folder = self.layer / "valohai" / "inputs" / name
         folder.mkdir(parents=True, exist_ok=True)
         (folder / filename).write_bytes(content)
+
+    def has(self, path: str, template: ImageTemplate) -> bool:
+        """Whether the image holds ``path`` after the execution, seen from outside: the execution's layer over the
+        template's files (the overlay itself exists only inside the execution's namespace). A character device 0/0
+        in the layer is overlayfs's mark of a file the execution deleted."""
+        written = self.layer / path.lstrip("/")
+        if written.is_symlink() or written.exists():
+            mode = written.lstat()
+            return not (stat.S_ISCHR(mode.st_mode) and mode.st_rdev == 0)
+        return (template.root / path.lstrip("/")).exists()
+
+    def add_command(self, path: str, stub: str) -> None:
+        """A stand-in command where the image has the real one: a script of ``harness/stubs/<stub>.py`` run by the
+        image's Python."""
+        target = self.layer / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"#!{self.python}\n" + (STUBS / f"{stub}.py").read_text())
+        target.chmod(0o755)
+
+    def add_file(self, path: str, text: str) -> None:
+        """A file the harness puts in the image at ``path`` (each is a listed deviation, ``fidelity``)."""
+        target = self.layer / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
 
     def add_uv(self, template: ImageTemplate) -> None:
         """uv's images copy uv and uvx into /usr/local/bin."""

@@ -103,7 +103,10 @@ PYTORCH_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-pytorch"
 UNCACHED_VIRTUAL = "/artifactory/api/pypi/pypi-virtual-uncached"
 SLOW_SECONDS = 3.0  # how long the PyPI remote of pypi-virtual-uncached takes to start sending torch's wheel
 SECONDARY = "/artifactory/api/pypi/ml-local"
+TEAM_A = "/artifactory/api/pypi/team-a"
+TEAM_B = "/artifactory/api/pypi/team-b"
 CODEARTIFACT = "/pypi/ml-packages"
+ARTIFACT_REGISTRY = "/acme-ml/ml-packages"
 AZURE_PROJECT_FEED = "/acme/ml/_packaging/ml-packages/pypi"
 AZURE_ORGANIZATION_FEED = "/acme/_packaging/ml-packages/pypi"
 
@@ -127,9 +130,18 @@ HOSTS = (
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-priority-resolution"),
                    priority=("private",),
                    description="the same virtual repository, with Priority Resolution set on the local one"),
-        Repository(ALL_VIRTUAL, ("private", "secondary", PUBLIC), _ARTIFACTORY_READERS,
+        # Two teams' local repositories on one host: every user authenticates on the host, and each team's user
+        # has Read on its own repository only (one more has Read on both).
+        Repository(TEAM_A, ("private",), ("team-a", "both-teams"), (*_JFROG_ONLINE, "jfrog-403-no-permission"),
+                   forbidden=("team-b",),
+                   description="team A's local repository: team A's user and the user with Read on both may read it"),
+        Repository(TEAM_B, ("secondary",), ("team-b", "both-teams"), (*_JFROG_ONLINE, "jfrog-403-no-permission"),
+                   forbidden=("team-a",),
+                   description="team B's local repository: team B's user and the user with Read on both may read it"),
+        Repository(ALL_VIRTUAL, ("private", "secondary", PUBLIC), ("both-teams",),
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata"),
-                   description="a virtual repository over both teams' local repositories and the PyPI remote"),
+                   description="a virtual repository over both teams' local repositories and the PyPI remote, read by "
+                               "the user with Read on both"),
         Repository(CURATED, ("private", PUBLIC), _ARTIFACTORY_READERS,
                    (*_JFROG_ONLINE, "jfrog-virtual-merges-metadata", "jfrog-curation-403"),
                    blocked=(("scikit-learn", "1.3.2"),),
@@ -154,10 +166,10 @@ HOSTS = (
                    description="a repository without an external connection to PyPI"),
     )),
     Host("artifact-registry", "Google Artifact Registry", "https://europe-west1-python.pkg.dev", (
-        Repository("/acme-ml/ml-packages", ("private",), ("artifact-registry",),
-                   ("artifact-registry-url", "artifact-registry-access-token", "artifact-registry-modes",
-                    "artifact-registry-status-codes"),
-                   description="a standard repository"),
+        Repository(ARTIFACT_REGISTRY, ("private",), ("artifact-registry", "artifact-registry-key"),
+                   ("artifact-registry-url", "artifact-registry-access-token", "artifact-registry-json-key",
+                    "artifact-registry-modes", "artifact-registry-status-codes"),
+                   description="a standard repository: a service account's key or its access token may read it"),
     )),
     Host("azure-artifacts", "Azure Artifacts", "https://pkgs.dev.azure.com", (
         Repository(AZURE_PROJECT_FEED, ("private",), ("azure-artifacts",), ("azure-feed-urls", "azure-upstream-sources"),
@@ -255,6 +267,7 @@ class Role:
     path: str = ""
     credentials: str | None = None  # a credential label; None: the URL has no user and token
     form: Form = "url"
+    index: tuple[tuple[str, str], ...] = ()  # named-url: (name, repository path) of each index, space-separated
 
 
 def _vendor_roles() -> tuple[Role, ...]:
@@ -280,8 +293,22 @@ ROLES = {
              "secondary", SECONDARY, "private"),
         Role("virtual-with-priority", "the virtual repository's URL, Priority Resolution set on its local repository",
              "artifactory", PRIORITY_VIRTUAL, "private"),
-        Role("virtual-both-teams", "a virtual repository over both teams' local repositories and PyPI",
-             "artifactory", ALL_VIRTUAL, "private"),
+        Role("virtual-both-teams", "a virtual repository over both teams' local repositories and PyPI, with the "
+             "token of a user who may read both", "artifactory", ALL_VIRTUAL, "both-teams"),
+        Role("team-a", "team A's repository's URL with team A's token", "artifactory", TEAM_A, "team-a"),
+        Role("team-b", "team B's repository's URL, on the same host as team A's, with team B's token",
+             "artifactory", TEAM_B, "team-b"),
+        Role("team-a-both-teams-token", "team A's repository's URL with the token of a user who may read both "
+             "teams' repositories", "artifactory", TEAM_A, "both-teams"),
+        Role("team-b-both-teams-token", "team B's repository's URL with the token of a user who may read both "
+             "teams' repositories", "artifactory", TEAM_B, "both-teams"),
+        Role("team-indexes-as-uv-index", "team-a=<team A's URL> team-b=<team B's URL>, without credentials, as "
+             "UV_INDEX takes two named indexes", "artifactory", TEAM_A, form="named-url",
+             index=(("team-a", TEAM_A), ("team-b", TEAM_B))),
+        Role("team-a-username", "team A's user name alone", credentials="team-a", form="username"),
+        Role("team-a-password", "team A's token alone", credentials="team-a", form="password"),
+        Role("team-b-username", "team B's user name alone", credentials="team-b", form="username"),
+        Role("team-b-password", "team B's token alone", credentials="team-b", form="password"),
         Role("private-no-read", "the private repository's URL with a valid token whose user lacks Read permission on it",
              "artifactory", LOCAL, "no-read"),
         Role("virtual-with-pytorch", "a virtual repository's URL over the local repository (Priority Resolution set), "
@@ -297,7 +324,7 @@ ROLES = {
         Role("azure-artifacts-organization-feed", "the organization-scoped Azure Artifacts feed's URL, with a token",
              "azure-artifacts", AZURE_ORGANIZATION_FEED, "azure-artifacts"),
         Role("virtual-as-uv-index", "acme=<the virtual repository's URL without credentials>, as UV_INDEX takes it",
-             "artifactory", VIRTUAL, None, "named-url"),
+             "artifactory", VIRTUAL, None, "named-url", index=(("acme", VIRTUAL),)),
         Role("private-username", "the private repository's user name alone", credentials="private", form="username"),
         Role("private-password", "the private repository's token alone", credentials="private", form="password"),
         Role("private-revoked-password", "a revoked token alone", credentials="private-revoked", form="password"),
@@ -310,8 +337,26 @@ ROLES = {
         *_vendor_roles(),
         Role("codeartifact-no-credentials", "the AWS CodeArtifact repository's URL without credentials",
              "codeartifact", CODEARTIFACT),
+        Role("artifact-registry-json-key", "the Artifact Registry repository's URL with _json_key_base64 and the "
+             "service account's key in Base64, as gcloud artifacts print-settings python prints it",
+             "artifact-registry", ARTIFACT_REGISTRY, "artifact-registry-key", "raw-url"),
+        Role("artifact-registry-json-key-encoded", "the same URL with the key percent-encoded ('=' as %3D)",
+             "artifact-registry", ARTIFACT_REGISTRY, "artifact-registry-key"),
+        Role("artifact-registry-no-credentials", "the Artifact Registry repository's URL without credentials",
+             "artifact-registry", ARTIFACT_REGISTRY),
+        Role("service-account-key", "a service account's JSON key file in Base64, one line",
+             credentials="artifact-registry-key", form="password"),
         Role("aws-access-key-id", "an AWS access key ID", credentials="aws", form="username"),
         Role("aws-secret-access-key", "its AWS secret access key", credentials="aws", form="password"),
+        Role("aws-deleted-access-key-id", "an access key ID AWS doesn't know: deleted, or mistyped",
+             credentials="aws-deleted", form="username"),
+        Role("aws-deleted-secret-access-key", "that key's secret access key", credentials="aws-deleted",
+             form="password"),
+        Role("aws-without-bearer-token-access-key-id", "the access key ID of an IAM user allowed "
+             "codeartifact:GetAuthorizationToken but not sts:GetServiceBearerToken",
+             credentials="aws-without-bearer-token", form="username"),
+        Role("aws-without-bearer-token-secret-access-key", "that key's secret access key",
+             credentials="aws-without-bearer-token", form="password"),
         Role("unreachable", "a private-repository URL on a host where nothing listens", "unreachable", LOCAL, "private"),
         Role("firewalled", "a private-repository URL on a host behind a firewall that drops packets",
              "firewalled", LOCAL, "private"),

@@ -158,7 +158,38 @@ REGISTRY = {
                    "Getting an authorization token requires the codeartifact:GetAuthorizationToken and "
                    "sts:GetServiceBearerToken permissions.",
                    "GetAuthorizationToken", "https://docs.aws.amazon.com/codeartifact/latest/APIReference/"
-                   "API_GetAuthorizationToken.html"),
+                   "API_GetAuthorizationToken.html", emulated=True),
+        Documented("codeartifact-token-duration", "AWS",
+                   "A token lasts 12 hours by default; durationSeconds (the CLI's --duration-seconds) takes 0, the "
+                   "expiry of the caller's role credentials, or 900 to 43200 seconds.",
+                   "GetAuthorizationToken", "https://docs.aws.amazon.com/codeartifact/latest/APIReference/"
+                   "API_GetAuthorizationToken.html", emulated=True),
+        Documented("codeartifact-login-pip", "AWS",
+                   "aws codeartifact login --tool pip configures pip by editing its configuration file "
+                   "(~/.config/pip/pip.conf) to set the index-url to the repository; the login lasts 12 hours by "
+                   "default.",
+                   "Configure and use pip with CodeArtifact",
+                   "https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html", emulated=True),
+        Documented("aws-cli-login-source", "AWS",
+                   "login --tool pip gets a token and asks GetRepositoryEndpoint for the repository's URL, runs pip "
+                   "config set global.index-url https://aws:<token>@<endpoint>simple/, then prints 'Successfully configured pip to use AWS CodeArtifact repository <endpoint>' and 'Login "
+                   "expires in <hours> at <time>'.",
+                   "aws-cli source: awscli/customizations/codeartifact/login.py (AWS's own code, not documentation)",
+                   "https://github.com/aws/aws-cli/blob/07c4fe366b49c4dde816d674f4941134fc432673/"
+                   "awscli/customizations/codeartifact/login.py", emulated=True),
+        Documented("aws-cli-client-error", "AWS",
+                   "The AWS CLI prints a service's error on standard error, after a blank line, as 'An error occurred "
+                   "(<code>) when calling the <operation> operation: <message>', and exits with status 255 "
+                   "(version 1).",
+                   "botocore source: botocore/exceptions.py, ClientError (AWS's own code, not documentation)",
+                   "https://github.com/boto/botocore/blob/0e6e2404b85dc336dd2889814e089bde7d1a4c55/"
+                   "botocore/exceptions.py", emulated=True),
+        Documented("aws-access-denied-message", "AWS",
+                   "Most access denied messages read 'User <arn> is not authorized to perform <action> on <resource> "
+                   "because no <type> policy allows the <action> action' when no policy allows it; some services "
+                   "word theirs differently.",
+                   "Troubleshoot access denied error messages (IAM User Guide)",
+                   "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html", emulated=True),
         Documented("codeartifact-external-connection", "AWS",
                    "A repository serves public PyPI packages only through an external connection to public:pypi, "
                    "its own or an upstream repository's.",
@@ -176,9 +207,19 @@ REGISTRY = {
                    "https://cloud.google.com/artifact-registry/docs/python/authentication", emulated=True),
         Documented("artifact-registry-json-key", "Google",
                    "A service account key authenticates pip as the user _json_key_base64 with the Base64 of the JSON "
-                   "key file as password; gcloud artifacts print-settings python --json-key=KEY prints that URL.",
+                   "key file as password; gcloud artifacts print-settings python --json-key=KEY prints that URL, as "
+                   "an extra-index-url.",
                    "gcloud artifacts print-settings python",
-                   "https://cloud.google.com/sdk/gcloud/reference/artifacts/print-settings/python"),
+                   "https://cloud.google.com/sdk/gcloud/reference/artifacts/print-settings/python", emulated=True),
+        Documented("gcloud-activate-service-account", "Google",
+                   "gcloud auth activate-service-account --key-file=FILE (- for standard input) makes a service "
+                   "account's key gcloud's active credentials and prints 'Activated service account credentials "
+                   "for: [<account>]'; gcloud auth print-access-token then prints an access token for it.",
+                   "gcloud source: lib/surface/auth/activate_service_account.py (Google's code, in an unofficial "
+                   "mirror)",
+                   "https://github.com/google-cloud-sdk-unofficial/google-cloud-sdk/blob/"
+                   "00d0e7c9b4f030f86f4fcab2e094b433fb57abf9/lib/surface/auth/activate_service_account.py",
+                   emulated=True),
         Documented("artifact-registry-modes", "Google",
                    "A standard repository holds what you publish; public PyPI packages come through a remote "
                    "repository, or a virtual repository that includes one.",
@@ -239,6 +280,17 @@ REGISTRY = {
                    "'Could not find a version that satisfies the requirement'.",
                    "pip source: resolution/resolvelib/factory.py (26.2.1)",
                    "https://github.com/pypa/pip/blob/26.2.1/src/pip/_internal/resolution/resolvelib/factory.py"),
+        Documented("pip-url-credentials-first", "pip",
+                   "pip 21.2 prefers the credentials in a URL over those it obtained earlier from URLs of the same "
+                   "domain, \"so it is possible to use different credentials on the same index server for different "
+                   "--extra-index-url options\".",
+                   "pip changelog (NEWS.rst), 21.2 (#3931)", "https://github.com/pypa/pip/blob/26.2.1/NEWS.rst"),
+        Documented("pip-index-prefix-credentials", "pip",
+                   "From pip 23.1, a request without credentials of its own gets those of the index URL on the same "
+                   "host whose path has the longest common prefix with it; before, only of an index URL the request's "
+                   "URL starts with, which a file's download URL need not.",
+                   "pypa/pip commit 33cd541, first released in pip 23.1",
+                   "https://github.com/pypa/pip/commit/33cd541cc49b112753841c7937427bf0fe18e197"),
         Documented("pip-hash-checking", "pip",
                    "In hash-checking mode (--require-hashes), every requirement needs an exact version and a hash, "
                    "and pip refuses a file whose hash isn't listed.",

@@ -19,10 +19,11 @@ PAGES = {
     "index-url": ("install/index-url", ""),
     "pytorch": ("install/pytorch", ""),
     "no-credentials": ("troubleshooting", "no-credentials"),
-    "uv": ("install/uv", ""),
+    "uv": ("install/uv", "only-pip-variables"),
     "uv-project": ("install/uv-project", "credentials"),
     "requirements-variable": ("install/environment-variables", "refer-to-a-variable-in-requirementstxt"),
     "certificates": ("troubleshooting", "certificates"),
+    "export-masks-failure": ("setup/codeartifact", "assign-the-token-then-export-it"),
 }
 
 

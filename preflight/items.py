@@ -21,6 +21,8 @@ from preflight.shellwords import program, simple_commands
 from preflight.step import StepContext
 
 _CANNOT_FAIL = {"echo", "printf", "true", ":"}
+_DECLARATIONS = {"export", "readonly", "declare", "local", "typeset"}  # builtins whose status hides an assignment's
+_SUBSTITUTED = re.compile(r"^(?P<name>[A-Za-z_]\w*)=.*(?:\$\(|`)")
 _SET_E = re.compile(r"^\s*set\s+(-[a-z]*e|-o\s+errexit)", re.MULTILINE)
 _BARE_SHELL_C = re.compile(r"^(?:\S*/)?(?:ba|da|z)?sh(?:\s+-[A-Za-z]+)*\s+-[A-Za-z]*c$")
 _OPEN_END = re.compile(r"((?<!&)&|\bthen|\bdo|\belse|\{|\||&&|\bin)\s*$")  # an item after which `&&` is an error
@@ -40,6 +42,7 @@ def check(ctx: StepContext) -> Iterator[Finding]:
     yield from _models(ctx)
     yield from _bare_shell_c(ctx)
     yield from _status(ctx)
+    yield from _export_masks(ctx)
 
 
 @functools.lru_cache(maxsize=64)
@@ -166,6 +169,23 @@ def _status(ctx: StepContext) -> Iterator[Finding]:
             "first item",
             command=len(ctx.commands) - 1, guide="set-e",
         )
+
+
+def _export_masks(ctx: StepContext) -> Iterator[Finding]:
+    """``export NAME="$(cmd)"``: the item's status is export's, 0, whatever cmd returned (SC2155)."""
+    for n, command in enumerate(ctx.commands):
+        for words in simple_commands(command):
+            if program(words) not in _DECLARATIONS:
+                continue
+            for word in words[1:]:
+                if (match := _SUBSTITUTED.match(word)) is not None:
+                    name = match["name"]
+                    yield ctx.finding(
+                        "export-masks-failure",
+                        f"{words[0]} {name}=\"$(…)\" exits 0 even when the command inside fails, so set -e doesn't "
+                        f"stop the step there: what follows runs with an empty {name}",
+                        f"assign first, then export: {name}=\"$(…)\" as one item and export {name} as the next",
+                        command=n, guide="export-masks-failure", reference="shellcheck SC2155")
 
 
 def _can_fail(command: str) -> bool:

@@ -75,6 +75,8 @@ RULES = {rule.name: rule for rule in [
     Rule("bare-shell-c", _WARNING, "an item is `bash -c` alone: items are lines of one script, not the arguments "
                                    "of the item before"),
     Rule("status-masked", _WARNING, "a last item that can't fail decides the status after items that can"),
+    Rule("export-masks-failure", _WARNING, "export NAME=\"$(cmd)\" exits 0 when cmd fails, so set -e doesn't stop "
+                                           "the step and what follows gets an empty value"),
     Rule("not-posix-sh", _WARNING, "shellcheck, reading the items as /bin/sh (dash): its errors by default "
                                    "(warning where only dash is affected), more with --shellcheck-severity"),
     Rule("undeclared-variable", _INFO, "a command or requirements file uses a variable the step doesn't declare "

@@ -129,6 +129,16 @@ def _explained(ctx: StepContext, name: str, var) -> bool:
                for other_name, other in ctx.declared.items() if other_name != name)
 
 
+def _piped_away(rest: str) -> bool:
+    """Whether what echo or printf prints goes into another program (``| base64 -d | gcloud …``), not the log:
+    the command ends at a ``|`` and the next program doesn't print its input (``tee``, ``cat`` do)."""
+    end = re.search(r"\|\||[;&\n]|\|", rest)
+    if end is None or end[0] != "|":
+        return False
+    receiver = rest[end.end():].split()[:1]
+    return receiver not in ([], ["tee"], ["cat"])
+
+
 def _leaks(ctx: StepContext) -> Iterator[Finding]:
     for n, command in enumerate(ctx.commands):
         for pattern, message, fix in _LEAKS:
@@ -141,7 +151,7 @@ def _leaks(ctx: StepContext) -> Iterator[Finding]:
             if (name := m["braced"] or m["plain"]) in ctx.secrets:
                 start = max(visible.rfind(sep, 0, m.start()) for sep in (";", "&", "|", "\n", "("))
                 program = visible[start + 1:].split()[:1]
-                if program in (["echo"], ["printf"]):
+                if program in (["echo"], ["printf"]) and not _piped_away(visible[m.end():]):
                     yield ctx.finding("log-leak", f"{program[0]} prints the secret {name}",
                                       "print a fact about it instead, never the value", command=n,
                                       offset=visible[: m.start()].count("\n"), guide="keep-out-of-logs")

@@ -5,7 +5,8 @@ Quiet by default: only shellcheck's errors, unless asked for more. Its SC2154
 what Valohai provides; what a rule of the preflight already says about an item
 is not said again: a syntax error dash stops at (``breaks-under-model``), an
 unquoted ``pkg>=1.2`` (``unquoted-requirement``) or ``pip config set $VAR``
-(``pip-config-unquoted``), a ``{…}`` Valohai leaves as it is (``unknown-placeholder``). ``-x`` with the repository as
+(``pip-config-unquoted``), a ``{…}`` Valohai leaves as it is (``unknown-placeholder``), ``export NAME="$(cmd)"``
+(``export-masks-failure``). ``-x`` with the repository as
 source path follows ``. ./file``. Each finding keeps shellcheck's code as a
 reference.
 """
@@ -27,7 +28,7 @@ from preflight.placeholders import left_as_text
 from preflight.rules import Severity
 from preflight.step import StepContext
 
-_DROPPED = {2154}
+_DROPPED = {2154, 2155}  # 2155 (export NAME="$(cmd)") is export-masks-failure's
 _REDIRECTIONS = {2261, 2210}  # what shellcheck says about an unquoted pkg>=1.2 or pkg<2
 _UNQUOTED = 2086  # what it says about pip config set $VAR
 _LITERAL_BRACE = 1083  # what it says about a {…} Valohai doesn't expand

@@ -388,8 +388,9 @@ def test_yaml_lines_wrap_under_a_hanging_indent_on_a_phone(window, site_url, sit
                 if not line["continues"] > line["starts"]:
                     problems.append(f"{where}: {line['text'].strip()!r} continues at {line['continues']:.0f} px, "
                                     f"left of its text at {line['starts']:.0f} px")
-    page.goto(f"{site_url}/setup/other-hosts/")
-    screenshot(page, "phone-codeartifact-recipe", page.locator(".highlight", has_text="examples/codeartifact/valohai.yaml"))
+    page.goto(f"{site_url}/setup/codeartifact/")
+    screenshot(page, "phone-codeartifact-recipe",
+               page.locator(".highlight", has_text="examples/codeartifact/valohai.yaml").first)
     page.goto(f"{site_url}/install/verify-authentication/")
     screenshot(page, "phone-log", page.locator(".highlight", has_text="Execution log: wrong password").first)
     assert not problems, "\n".join(problems)

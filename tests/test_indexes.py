@@ -12,6 +12,7 @@ import pytest
 
 from harness import catalogue, recipes, topology, vendors
 from harness.topology import CURATED, LOCAL, PRIORITY_VIRTUAL, ROLES, VIRTUAL
+from harness.stubs import FOLLOWS as STUB_FOLLOWS
 from harness.wheels import build_wheel, sha256
 from tests.conftest import EXAMPLES, FIXTURES
 
@@ -261,6 +262,26 @@ def test_every_role_is_named_by_a_scenario():
     assert sorted(set(ROLES) - named) == []
 
 
+@pytest.mark.parametrize("role", list(ROLES), ids=str)
+def test_every_role_resolves_in_a_started_lab(lab, role):
+    """Each role names its host's port (or pypi.org by name), its repository path and its credentials, in both worlds."""
+    spec = ROLES[role]
+    for squatter in (False, True):
+        world = lab.world(squatter)
+        value = world.value(spec)
+        creds = world.credentials.get(spec.credentials)
+        if spec.form in ("username", "password"):
+            assert value == getattr(creds, spec.form)
+            continue
+        host = topology.host(spec.host)
+        port = world.failing[host.name].port if host.failure else world.hosts[spec.host].port if host.served else None
+        assert (f"{host.hostname}:{port}{spec.path}/" if port else f"{host.hostname}{spec.path}/") in value
+        assert value.endswith(("/simple", "/+simple"))
+        urls = [part.split("=", 1)[1] for part in value.split()] if spec.form == "named-url" else [value]
+        assert all(url.startswith("https://") for url in urls), "every index an execution reaches is HTTPS"
+        assert (creds is not None) == (f"@{host.hostname}" in value)
+
+
 def test_stub_wheels_are_reproducible(tmp_path):
     dist = catalogue.Dist("my-private-package", "1.0.0")
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
@@ -334,7 +355,7 @@ def test_each_behaviour_field_of_a_repository_follows_its_registry_entry(field):
 
 
 def test_every_stand_in_behaviour_is_one_a_vendor_documents():
-    followed = {i for h in topology.HOSTS for r in h.repositories for i in r.follows}
+    followed = {i for h in topology.HOSTS for r in h.repositories for i in r.follows} | set(STUB_FOLLOWS)
     unknown = followed - set(vendors.REGISTRY)
     assert not unknown, f"stand-ins follow behaviours harness/vendors.py doesn't document: {unknown}"
     assert all(vendors.REGISTRY[i].url.startswith("https://") for i in vendors.REGISTRY)

@@ -93,6 +93,17 @@ def test_status_masked_needs_an_earlier_item_that_can_fail(tmp_path, items, foun
     assert [f for f in lint_step(tmp_path, items) if f[2] == "status-masked"] == found
 
 
+@pytest.mark.parametrize(("item", "found"), [
+    ('export TOKEN="$(aws codeartifact get-authorization-token)"', [(6, "warning", "export-masks-failure")]),
+    ("readonly TOKEN=`gcloud auth print-access-token`", [(6, "warning", "export-masks-failure")]),
+    ('TOKEN="$(aws codeartifact get-authorization-token)"; export TOKEN', []),  # the assignment's status is aws's
+    ('export PIP_INDEX_URL="https://aws:$TOKEN@$HOST"', []),  # no command whose failure it could hide
+])
+def test_a_declaration_hides_the_status_of_the_command_it_assigns(tmp_path, item, found):
+    assert [f for f in lint_step(tmp_path, ["set -e", item, "pip install my-private-package"])
+            if f[2] == "export-masks-failure"] == found
+
+
 def test_an_item_that_breaks_only_when_joined_is_info_on_its_own_line(tmp_path):
     assert lint_step(tmp_path, ["nohup python watch.py &", "python train.py"]) == [(5, "info", "breaks-under-model")]
     assert lint_step(tmp_path, ["nohup python watch.py &", "python train.py"], options=Options()) == []
@@ -169,6 +180,16 @@ def test_unused_variable_says_when_there_is_no_code_to_look_in(tmp_path):
 ])
 def test_printing_every_variable_leaks_whatever_the_step_declares(tmp_path, item, extra, found):
     assert lint_step(tmp_path, [item], extra) == found
+
+
+@pytest.mark.parametrize(("item", "found"), [
+    ('echo "$PIP_INDEX_URL"', [(5, "error", "log-leak")]),
+    ('echo "$PIP_INDEX_URL" | tee url.txt', [(5, "error", "log-leak")]),  # tee prints what it gets
+    ('echo "$PIP_INDEX_URL" || true', [(5, "error", "log-leak")]),
+    ("printf '%s' \"$PIP_INDEX_URL\" | base64 -d | gcloud auth activate-service-account --key-file=-", []),
+])
+def test_a_secret_echoed_into_another_program_is_not_printed(tmp_path, item, found):
+    assert [f for f in lint_step(tmp_path, [item], SECRET) if f[2] == "log-leak"] == found
 
 
 @pytest.mark.parametrize(("default", "found"), [
