@@ -26,6 +26,7 @@ UV_ROOTS = "/usr/local/share/harness/uv-builtin-roots.pem"  # stands in for the 
 # Choices the execution code takes from here, so that the list below is what it does.
 CLOSED_STDIN = subprocess.DEVNULL
 ROOT_NAMESPACE = ("--user", "--map-root-user", "--mount")  # unshare's options: root in a namespace of its own
+BUILD_NAMESPACE = ("--mount", "--propagation", "private")  # unshare's options for buildah, which runs as root
 VALOHAI_VARIABLES = ("VH_REPOSITORY_DIR", "VH_INPUTS_DIR", "VH_OUTPUTS_DIR", "VH_CONFIG_DIR", "VH_EXECUTION_ID",
                      "VH_PROJECT_ID")
 DEFAULT_TIME_LIMIT = 60.0  # seconds, unless a scenario sets time-limit

@@ -28,6 +28,7 @@ class Image:
     has_uv: bool = False
     aliases: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    built_from: str | None = None  # a recipe's own image (``builds``): the image its Dockerfile's last stage starts from
 
     @property
     def python_version(self) -> str:

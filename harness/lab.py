@@ -83,6 +83,7 @@ class Lab:
         self._unrunnable: dict[tuple[str, str], ToolsetError] = {}
         self._making = threading.Lock()
         self._worlds: dict[bool, World] = {}
+        self._attached: dict[str, object] = {}
         self.failing = {h.name: FailingHost(h.failure) for h in topology.HOSTS if h.failure}
 
     def start(self) -> Lab:
@@ -130,6 +131,14 @@ class Lab:
                 self._toolsets[key] = Toolset(*key, template, SandboxPool(template, ready=1).start())
             return self._toolsets[key]
 
+    def attached(self, key: str, make):
+        """What ``make()`` returns, made once per lab on first use and stopped with it (a module's own servers or
+        storage, such as ``builds``' images), so that the lab needn't import it."""
+        with self._making:
+            if key not in self._attached:
+                self._attached[key] = make()
+            return self._attached[key]
+
     @property
     def template(self):
         """The pinned toolset's image files."""
@@ -164,6 +173,9 @@ class Lab:
         return [a for gateway in self.gateways.values() for a in gateway.attempts]
 
     def stop(self) -> None:
+        for attached in self._attached.values():
+            attached.stop()
+        self._attached.clear()
         for toolset in self._toolsets.values():
             toolset.stop()
         self._toolsets.clear()

@@ -28,7 +28,7 @@ _SERIAL = re.compile(r"'serialNumber': '[0-9A-F]+'")  # a certificate's, as olde
 _TELLING = re.compile(
     r"^(?:(?:ERROR|WARNING|error|warning|hint|cause|Caused by):"
     r"|[A-Za-z_][\w.]*(?:Error|Exception)(?::|$)"
-    r"|curl: \(\d+\)|HTTP \d{3}\b|[×╰]|User for \S+:|no such option:|Could not fetch URL "
+    r"|Error: |curl: \(\d+\)|HTTP \d{3}\b|[×╰]|User for \S+:|no such option:|Could not fetch URL "
     r"|option \S+: invalid choice:|\S+ is not a valid value for )"
 )
 # Lines that say nothing about the failure: pip's advice on root and on upgrading itself, its self-check, and
@@ -40,7 +40,10 @@ NOISE = re.compile(
 # pip's credential prompt ends without a newline, so whatever pip prints next shares its line.
 _PROMPT = re.compile(r"^(User for \S+:)\s*(.+)$")
 _TEMPORARY = re.compile(r"(/tmp/pip-[a-z-]+?-)[a-z0-9_]{8}\b")  # pip's temporary folders, as pip -vv names them
-_VARYING = ((_DURATION, "<duration>"), (_ADDRESS, " at 0x…"), (_SERIAL, "'serialNumber': '…'"), (_TEMPORARY, r"\1…"))
+# A builder's image and container IDs, and the digest it names a copied file by (new with each session's token).
+_BUILT_ID = re.compile(r"^(--> )?[0-9a-f]{11,64}$|(?<=file:)[0-9a-f]{64}\b|(?<=container \")[0-9a-f]{64}(?=\")")
+_VARYING = ((_DURATION, "<duration>"), (_ADDRESS, " at 0x…"), (_SERIAL, "'serialNumber': '…'"), (_TEMPORARY, r"\1…"),
+            (_BUILT_ID, r"\1…"))
 
 
 @dataclass(frozen=True)

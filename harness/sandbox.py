@@ -72,6 +72,11 @@ if __name__ == '__main__':
 """
 
 
+def pip_script(python: str) -> str:
+    """The console script pip's wheel installs, naming ``python``."""
+    return _PIP_SCRIPT.format(python=python)
+
+
 @dataclass(frozen=True)
 class Mount:
     """One mount in an execution's namespace: a bind, or an overlay of ``lower`` and ``upper``."""
@@ -190,7 +195,7 @@ class Sandbox:
         scripts = box.layer / "usr" / "local" / "bin"
         scripts.mkdir(parents=True)
         for name in ("pip", "pip3", f"pip3.{sys.version_info.minor}"):
-            (scripts / name).write_text(_PIP_SCRIPT.format(python=box.python))
+            (scripts / name).write_text(pip_script(str(box.python)))
             (scripts / name).chmod(0o755)
         return box
 
@@ -215,10 +220,12 @@ class Sandbox:
             if binary.exists():
                 (self.layer / "usr" / "local" / "bin" / name).symlink_to(binary)
 
-    def mounts(self, template: ImageTemplate) -> list[Mount]:
-        """The execution's namespace: its image, the certificate store and /tmp at their real paths."""
+    def mounts(self, template: ImageTemplate, lower: Path | None = None, extra: list[Mount] | tuple = ()) -> list[Mount]:
+        """The execution's namespace: its image (the template's files, or ``lower``'s: a built image's, which needs
+        ``extra`` mounts inside it), the certificate store and /tmp at their real paths."""
         mounts = [
-            Mount(str(self.image), lower=template.root, upper=self.layer, work=self.root / "layer" / "work"),
+            Mount(str(self.image), lower=lower or template.root, upper=self.layer, work=self.root / "layer" / "work"),
+            *extra,
             Mount("/etc/ssl/certs", source=self.image / "etc" / "ssl" / "certs"),
             Mount("/etc/nsswitch.conf", source=self.image / "etc" / "nsswitch.conf"),
             Mount("/etc/hosts", source=self.image / "etc" / "hosts"),
@@ -231,6 +238,18 @@ class Sandbox:
         if not self.root.is_relative_to("/tmp"):  # else hiding /tmp would hide the sandbox itself
             mounts.append(Mount("/tmp", source=self.image / "tmp"))
         return [*mounts, *template.hidden]
+
+    def holds(self, path: str, lower: Path) -> bool:
+        """Whether the execution left ``path`` in its image, seen from outside: in its layer, or in ``lower`` unless
+        the layer deleted it (overlayfs marks a deletion with a 0/0 character device, over it or a folder above)."""
+        parts = Path(path.lstrip("/")).parts
+        for depth in range(1, len(parts) + 1):
+            upper = self.layer.joinpath(*parts[:depth])
+            if upper.is_char_device() and os.stat(upper, follow_symlinks=False).st_rdev == 0:
+                return False
+        upper = self.layer.joinpath(*parts)
+        below = lower.joinpath(*parts)
+        return upper.exists() or upper.is_symlink() or below.exists() or below.is_symlink()
 
     def environment(self, image: Image) -> dict[str, str]:
         """What the image's Dockerfile and Docker set, with every image path inside this sandbox."""

@@ -198,6 +198,11 @@ def resolved_names() -> list[str]:
     return sorted({h.hostname for h in HOSTS if h.reached == "address"})
 
 
+# What executions (and builds' RUN steps) reach without the gateway: loopback, the stand-ins by name, the company's
+# own domain.
+DIRECT = ",".join(["127.0.0.1", "localhost", "::1", *resolved_names(), NO_PROXY_DOMAIN])
+
+
 def host(name: str) -> Host:
     return next(h for h in HOSTS if h.name == name)
 
