@@ -71,6 +71,9 @@ SYMPTOMS = (  # in the order of the page: the failures readers hit most first
     Symptom("requirements-variable", PAGE, "requirements-variable",
             "`The index url \"$…\" seems invalid`.",
             "`requirements.txt` names the variable as `$VAR`, or it isn't set: pip expands only `${VAR}`, when set."),
+    Symptom("build-secret-missing", PAGE, "build-secret-missing",
+            "An image build stops at a secret mount: `secret required but no secret with id … found`.",
+            "CI's build command doesn't pass the build secret: add `--secret id=<id>,src=<file>`."),
     Symptom("pip-option", PAGE, "pip-option",
             "`no such option: --dry-run`, `invalid choice: 'truststore'`, or `is not a valid value`.",
             "The image's pip is older than the option or value: `pip install --dry-run` came in 22.2."),
@@ -82,6 +85,8 @@ BY_ID = {s.id: s for s in SYMPTOMS}
 # "<slug>::<scenario> <range>" (a range the scenario declares under pips:) → the symptom under those pips, where
 # it differs.
 SHOWN_BY = {
+    "bake-into-image::without-the-secret": "build-secret-missing",
+    "bake-into-image::revoked-token": "unauthorized-401",
     "check-index-url::host-unreachable": "unreachable",
     "check-index-url::raw-at-sign": "special-characters",
     "check-index-url::wrong-password": "unauthorized-401",
