@@ -39,6 +39,7 @@ from harness.credentials import Secrets
 from harness.errors import BuilderError
 from harness.execution import Completed, run as execute
 from harness.images import IMAGES, Image, image as known_image
+from harness.logs import EXECUTION_HEADING
 from harness.sandbox import PYTHON, ImageTemplate, Mount, pip_script
 from harness.topology import DIRECT, ROLES
 from preflight import dockerfiles
@@ -62,7 +63,6 @@ HARNESS_FLAGS = ("--isolation", "chroot", "--network", "host", "--no-hosts", "--
                  "--layers", "--no-cache")
 HISTORY_FORMAT = "{{range .History}}{{println .CreatedBy}}{{end}}"
 ENV_FORMAT = "{{range .OCIv1.Config.Env}}{{println .}}{{end}}"
-EXECUTION_HEADING = "=== the execution: step {step} in {image} ==="  # where a log's build part ends
 _MAX_SCANNED = 8 * 1024 * 1024  # a layer's file larger than this is no configuration file: not searched
 _DEBIAN_ROOT = ("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n")  # /etc/passwd and /etc/group of the images
 
@@ -344,10 +344,7 @@ class Builder:
         if self._last is not None and self._last[0] == key:
             return self._last[1]
         store = self.store(toolset)
-        if self._last is not None:
-            store_of_last = self.stores[(self._last[0][2], self._last[0][3])]
-            store_of_last.discard(self._last[1])
-            self._last = None
+        self.forget()
         request = request_for(plan, world)
         mark, before = len(self.lab.outside_attempts()), self.lab.statuses()
         proxies = {name: world.gateway.url for name in fidelity.PROXY_VARIABLES if "no" not in name.lower()}
@@ -358,6 +355,12 @@ class Builder:
         self.builds.append((f"{plan.recipe.slug}::{plan.name}", built.seconds))
         self._last = (key, built)
         return built
+
+    def forget(self) -> None:
+        """Discard the last build, so that the next plan builds its image again (the benchmark times each build)."""
+        if self._last is not None:
+            self.stores[(self._last[0][2], self._last[0][3])].discard(self._last[1])
+            self._last = None
 
     def store(self, toolset: Toolset) -> Store:
         key = (toolset.pip, toolset.uv)
@@ -371,9 +374,14 @@ class Builder:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def builder(lab: Lab) -> Builder:
+    """The lab's builds, made on first use and removed when the lab stops."""
+    return lab.attached("builds", lambda: Builder(lab))
+
+
 def built_for(lab: Lab, plan: Plan, toolset: Toolset) -> Built:
     """The image ``plan``'s scenario builds, built with ``toolset``'s pip (once for the scenario's plans)."""
-    return lab.attached("builds", lambda: Builder(lab)).built(plan, toolset)
+    return builder(lab).built(plan, toolset)
 
 
 def request_for(plan: Plan, world: World) -> Request:
@@ -432,15 +440,6 @@ def build_log_and_execution(built: Built, step: str, execution_output: str | Non
     if execution_output is None:
         return text
     return text + EXECUTION_HEADING.format(step=step, image=built.request.tag) + "\n" + execution_output
-
-
-def split_log(text: str) -> tuple[str, str | None]:
-    """A log's build part and its execution part (None where nothing ran after the build)."""
-    lines = text.splitlines(keepends=True)
-    at = next((n for n, line in enumerate(lines) if line.startswith("=== the execution: ")), None)
-    if at is None:
-        return text, None
-    return "".join(lines[:at]), "".join(lines[at + 1:])
 
 
 _BASES = tuple(i for i in IMAGES if not i.has_uv)
