@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from harness.credentials import Secrets
 
 MASK = "****"
+EXECUTION_HEADING = "=== the execution: step {step} in {image} ==="  # where the build's part of a log ends
 HEADER_PREFIX = "# "
 _ADJACENT_MASKS = re.compile(r"\*{4}(?:\*{4})+")
 # Lines that differ between pip versions or runs without meaning anything to the reader.
@@ -133,6 +134,16 @@ def is_telling(line: str) -> bool:
     """Whether a line, as printed, says what went wrong (the pages highlight it)."""
     line = line.strip()
     return bool(_TELLING.match(line)) and not NOISE.match(line)
+
+
+def split_build(text: str) -> tuple[str | None, str]:
+    """A log's build part (None where the scenario built no image) and what the execution printed."""
+    marker = EXECUTION_HEADING.split("{", 1)[0]
+    lines = text.splitlines(keepends=True)
+    at = next((n for n, line in enumerate(lines) if line.startswith(marker)), None)
+    if at is None:
+        return (text, "") if text.startswith("$ buildah build") else (None, text)
+    return "".join(lines[:at]), "".join(lines[at + 1:])
 
 
 def split_header(text: str) -> tuple[str, str]:
