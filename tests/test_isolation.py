@@ -125,3 +125,20 @@ def test_the_file_standing_in_for_uvs_own_roots_changes_nothing_uv_prints(lab):
     normal, system = rerun(lab, plan, lambda env: {**env, "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"})
     assert "Installed" in normal
     assert logs.stable_lines(normal) == logs.stable_lines(system)  # uv prints how long it took
+
+
+def test_what_an_execution_leaves_in_its_image_is_read_through_its_layer(lab):
+    """A scenario's ``files:``: the image exists inside the execution's namespace only, so what it holds afterwards is
+    read from outside, in the execution's layer (a deletion is a whiteout there) over the image's files."""
+    box = lab.sandboxes.take()
+    try:
+        script = f"touch {box.home}/.netrc && rm {box.image}{fidelity.UV_ROOTS}"
+        argv = execution.isolated(["/bin/sh", "-c", script], box.mounts(lab.template), box.image)
+        assert execution.run(argv, {"PATH": "/usr/bin:/bin"}, 10).exit_code == 0
+        lower = lab.template.root
+        assert box.holds("/root/.netrc", lower)  # written
+        assert not box.holds(fidelity.UV_ROOTS, lower)  # deleted
+        assert box.holds("/etc/ssl/certs/ca-certificates.crt", lower)  # the image's, untouched
+        assert not box.holds("/root/.pip/pip.conf", lower)
+    finally:
+        lab.sandboxes.discard(box)
