@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,12 +42,12 @@ from harness.execution import Completed, run as execute
 from harness.images import IMAGES, Image, image as known_image
 from harness.logs import EXECUTION_HEADING
 from harness.sandbox import PYTHON, ImageTemplate, Mount, pip_script
-from harness.topology import DIRECT, ROLES
+from harness.topology import ROLES
 from preflight import dockerfiles
 
 if TYPE_CHECKING:
     from harness.lab import Lab, World
-    from harness.recipes import Plan
+    from harness.recipes import Expect, Plan
     from harness.toolsets import Toolset
 
 INSTALL = "apt-get update && apt-get install -y buildah"
@@ -115,6 +116,7 @@ class Built:
     completed: Completed
     output: str  # the command, what buildah printed, then buildah inspect's history and variables
     printed: str = ""  # the command and what buildah printed: what CI's log shows
+    folder: Path | None = None  # the build's context and the image's layers, as the build left them
     image: Image | None = None  # the built image as executions see it: its variables are its configuration's
     rootfs: Path | None = None  # its filesystem, for executions to start from
     history: list[str] = field(default_factory=list)
@@ -136,7 +138,7 @@ class Built:
     def site_packages(self) -> Path | None:
         return self.rootfs / "usr" / "local" / "lib" / PYTHON / "site-packages" if self.rootfs else None
 
-    def evidence(self, expect, shown) -> ImageEvidence:
+    def evidence(self, expect: Expect, shown: Callable[[str], str]) -> ImageEvidence:
         """What ``checks.judge`` reads of the image; ``shown`` masks a text as logs show it."""
         paths = expect.image.files if expect.image else {}
         return ImageEvidence(self.ok, [shown(entry) for entry in self.history],
@@ -264,8 +266,8 @@ class Store:
         completed = self.command([*args, "--tag", request.tag, "."], proxies, time_limit, cwd=context)
         for key in request.secrets:  # CI's secret files live only as long as the build
             (folder / key).unlink()
-        built = Built(request, completed, f"$ {request.shown()}\n{completed.output}")
-        built.printed = built.output
+        printed = f"$ {request.shown()}\n{completed.output}"
+        built = Built(request, completed, printed, printed, folder=folder)
         if completed.exit_code == 0:
             self._inspect(built, folder, known_image(dockerfiles.final_base(instructions) or ""))
         built.seconds = time.monotonic() - started
@@ -291,7 +293,7 @@ class Store:
 
     def _leaks(self, config: dict, layout: Path) -> dict[str, list[str]]:
         """Where each secret is in the image: a layer's files, a history entry, the configuration."""
-        history = [entry for entry in config.get("history", [])]
+        history = list(config.get("history", []))
         found: dict[str, list[str]] = {place: [] for place in PLACES}
         for number, entry in enumerate(history, 1):
             found["history"] += self._where(entry.get("created_by", ""), f"history entry {number}")
@@ -307,7 +309,8 @@ class Store:
                 for member in layer:
                     if member.isfile() and member.size <= _MAX_SCANNED:
                         text = layer.extractfile(member).read().decode("utf-8", errors="replace")
-                        found["layers"] += self._where(text, f"layer {number} ({_short(step)}), file /{member.name}")
+                        where = f"layer {number} ({_short(step.removeprefix('/bin/sh -c #(nop) '))}), /{member.name}"
+                        found["layers"] += self._where(text, where)
         return found
 
     def _where(self, text: str, place: str) -> list[str]:
@@ -319,6 +322,8 @@ class Store:
             self.command(["rm", "--all"])
             self.command(["rmi", "--force", built.request.tag])
         self.command(["rmi", "--prune", "--force"])
+        if built.folder is not None:
+            shutil.rmtree(built.folder, ignore_errors=True)
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -347,9 +352,7 @@ class Builder:
         self.forget()
         request = request_for(plan, world)
         mark, before = len(self.lab.outside_attempts()), self.lab.statuses()
-        proxies = {name: world.gateway.url for name in fidelity.PROXY_VARIABLES if "no" not in name.lower()}
-        proxies |= {"NO_PROXY": DIRECT, "no_proxy": DIRECT}
-        built = store.build(request, proxies, plan.scenario.time_limit)
+        built = store.build(request, world.proxies(), plan.scenario.time_limit)
         built.answered = self.lab.statuses() - before
         built.outside_attempts = self.lab.outside_attempts()[mark:]
         self.builds.append((f"{plan.recipe.slug}::{plan.name}", built.seconds))

@@ -23,6 +23,7 @@ from uv import find_uv_bin
 
 from harness import catalogue, topology, toolsets
 from harness.credentials import Credentials, Secrets, session_credentials
+from harness.fidelity import PROXY_VARIABLES
 from harness.faults import FailingHost
 from harness.gateway import PUBLIC_NAMES, Gateway
 from harness.errors import IndexHostError, ToolsetError
@@ -44,6 +45,11 @@ class World:
     gateway: Gateway
     credentials: dict[str, Credentials]
     squatter: bool
+
+    def proxies(self) -> dict[str, str]:
+        """The proxy variables executions (and builds' RUN steps) get: the gateway, and what goes around it."""
+        variables = {name: self.gateway.url for name in PROXY_VARIABLES if "no" not in name.lower()}
+        return variables | {"NO_PROXY": topology.DIRECT, "no_proxy": topology.DIRECT}
 
     def value(self, role: Role) -> str:
         """What a variable given ``role`` holds in this world."""

@@ -20,12 +20,11 @@ from typing import TYPE_CHECKING
 from harness import builds, checks, derivation, execution, fidelity, logs, tables
 from harness.checks import Evidence, Verdict
 from harness.execution import Completed
-from harness.fidelity import PROXY_VARIABLES
 from harness.janitor import janitor
 from harness.recipes import HARNESS_FILES, Plan, Recipe
 from harness.sandbox import Sandbox
 from harness.pip_versions import PINNED as PINNED_PIP, PINNED_UV
-from harness.topology import DIRECT, ROLES
+from harness.topology import ROLES
 from preflight import models, valohai
 from preflight.errors import shown_path
 from preflight.lint import lint_file
@@ -246,8 +245,7 @@ def execution_environment(plan: Plan, world: World, box: Sandbox) -> dict[str, s
     scenario = plan.scenario
     env = box.environment(plan.image)
     env.update(box.valohai_variables())
-    env.update({name: world.gateway.url for name in PROXY_VARIABLES if "no" not in name.lower()})
-    env.update({"NO_PROXY": DIRECT, "no_proxy": DIRECT})
+    env.update(world.proxies())
     env.update({n: v.default for n, v in valohai.declared_variables(plan.step).items() if v.default is not None})
     env.update({var: world.value(ROLES[role]) for var, role in scenario.supplied().items()})
     env.update(scenario.overrides)
