@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from docs_macros.markdown import fence, indent
 from docs_macros.registry import BUILD, EXAMPLES, macro
 from harness import recipes
-from harness.logs import NOISE, is_telling, split_header
+from harness.logs import NOISE, is_telling, split_build, split_header
 from preflight import models
 
 FULL_LOGS = "about/logs.md"
@@ -39,18 +39,27 @@ class ShownLog:
     anchor: str  # on the full-log page
 
 
-def shown_log(slug: str, scenario: str, model: str | None = None, title: str | None = None) -> ShownLog:
+def shown_log(slug: str, scenario: str, model: str | None = None, title: str | None = None,
+              part: str | None = None) -> ShownLog:
+    """A scenario's log; where it built an image, ``part`` is the build's log (``build``) or the execution's."""
     recipe = BUILD.recipe(slug)
     plan = _plan(recipe, slug, scenario, model)
     if not plan.log_path.is_file():
         raise ValueError(f"{plan.log_path.relative_to(EXAMPLES.parent)} is missing: {recipe.refresh_command}")
     header, body = split_header(plan.log_path.read_text())
+    built, executed = split_build(body)
+    if (built is None) != (part is None) or part not in (None, "build", "execution"):
+        raise ValueError(f"log({slug!r}, {scenario!r}): part='build' or part='execution' goes with a scenario that "
+                         "builds an image, and only with one")
+    body = built if part == "build" else executed if part == "execution" else body
     lines, folded = fold_chatter(body.rstrip("\n").splitlines())
     expected = [part for entry in (*plan.expect.log, *plan.expect.log_contains)
                 for part in entry.splitlines() if part.strip()]
+    if part == "build" and plan.expect.image:
+        expected += plan.expect.image.history
     loud = [n for n, line in enumerate(lines, 1) if is_telling(line) or any(part in line for part in expected)]
-    label = title or "Execution log: " + scenario.replace("-", " ")
-    tool = _tool(header, plan.script)
+    label = title or ("Build log: " if part == "build" else "Execution log: ") + scenario.replace("-", " ")
+    tool = _tool(header, "pip install" if part == "build" else plan.script)
     return ShownLog(f"{label} · {tool}" if tool else label, lines, loud, folded, anchor(slug, scenario, model))
 
 
@@ -92,10 +101,11 @@ def fold_chatter(lines: list[str]) -> tuple[list[str], bool]:
 
 
 @macro
-def log(slug: str, scenario: str, title: str | None = None, model: str | None = None) -> str:
-    """What a scenario's execution printed, its telling lines highlighted."""
+def log(slug: str, scenario: str, title: str | None = None, model: str | None = None, part: str | None = None) -> str:
+    """What a scenario's execution printed, its telling lines highlighted; where the scenario built an image first,
+    ``part="build"`` shows the build's log and what the image holds, ``part="execution"`` the execution's."""
     BUILD.show("logs", f"{slug}::{scenario}" + (f"@{model}" if model else ""))
-    shown = shown_log(slug, scenario, model, title)
+    shown = shown_log(slug, scenario, model, title, part)
     BUILD.once_per_page("\n".join(shown.lines), f"log({slug!r}, {scenario!r})")
     return render(shown)
 

@@ -27,6 +27,7 @@ the lint, the execution models and valohai.yaml's parsing are the ``preflight`` 
 - ``derivation``    when a run under one execution model shows what another's would be
 - ``execution``     runs a script as root in a namespace of its own, under a time limit
 - ``logs``          masks secrets, rewrites stand-in addresses and sandbox paths, finds the telling lines
+- ``builds``        builds a scenario's image from its recipe's Dockerfile with buildah, and reads what it holds
 - ``checks``        judges an execution's evidence against its plan
 - ``tables``        each recipe's pip table (``logs/pip-matrix.json``): the verdicts of a run under another pip
 - ``runner``        runs one plan, for every axis (model, pip, uv), and returns every verdict

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from harness.builds import PLACES, ImageEvidence
 from harness.credentials import Secrets
 from harness.execution import Completed
 from harness.logs import split_header, stable_lines
@@ -44,10 +45,11 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def installed(site_packages: Path) -> dict[str, InstalledDist]:
-    """Distributions in ``site_packages``, with the package set each stub says built it."""
+def installed(*site_packages: Path) -> dict[str, InstalledDist]:
+    """Distributions in ``site_packages`` (the first that has a name wins), with the package set each stub says
+    built it."""
     found = {}
-    for dist in metadata.distributions(path=[str(site_packages)]):
+    for dist in reversed(list(metadata.distributions(path=[str(p) for p in site_packages]))):
         built_by = "not a stub"
         for file in dist.files or ():
             if file.name == "__init__.py" and len(file.parts) == 2:
@@ -84,6 +86,7 @@ class Evidence:
     leaks: list[str]  # where a secret showed, in the raw output or in a file left in the repository
     outside_attempts: list[str]
     files: dict[str, bool] = field(default_factory=dict)  # each path the scenario asks about: whether it is there
+    image: ImageEvidence | None = None  # where the scenario built the image: what it holds
 
 
 def find_leaks(output: str, repository: Path | None, secrets: Secrets) -> list[str]:
@@ -139,9 +142,49 @@ def judge(plan: Plan, evidence: Evidence) -> list[Verdict]:
                                 "" if found else "no secret found"))
     else:
         verdicts.append(Verdict(not found, "no secret in the log or in the repository", "; ".join(found[:5])))
+    if evidence.image is not None:
+        verdicts += _image(expect, evidence.image)
     attempts = evidence.outside_attempts
     verdicts.append(Verdict(not attempts, "nothing tried to leave 127.0.0.1 but for the public hosts",
                             "tried " + ", ".join(sorted(set(attempts))) if attempts else ""))
+    return verdicts
+
+
+def _image(expect, image: ImageEvidence) -> list[Verdict]:
+    """What the built image holds: secrets only where the scenario shows them on purpose, its history's entries, its
+    variables and its files."""
+    want = expect.image
+    if not image.built:
+        return [Verdict(False, "the image is built", "the build failed")] if want else []
+    secret_in = want.secret_in if want else []
+    verdicts = []
+    for place in PLACES:
+        found = image.leaks.get(place, [])
+        if place in secret_in:
+            verdicts.append(Verdict(bool(found), f"the image's {place} hold a secret, as this scenario shows",
+                                    "; ".join(found[:2]) if found else "no secret there"))
+        else:
+            verdicts.append(Verdict(not found, f"no secret in the image's {place}", "; ".join(found[:3])))
+    if want is None:
+        return verdicts
+    for text in want.history:
+        found = any(text in entry for entry in image.history)
+        close = difflib.get_close_matches(text, image.history, n=1, cutoff=0.5)
+        verdicts.append(Verdict(found, f"the image's history shows {text!r}", "" if found else
+                                "no entry does" + (f"; the closest is {close[0]!r}" if close else "")))
+    for text in want.not_in_history:
+        at = [n for n, entry in enumerate(image.history, 1) if text in entry]
+        verdicts.append(Verdict(not at, f"the image's history does not show {text!r}",
+                                f"entry {at[0]} shows it" if at else ""))
+    for name, state in want.env.items():
+        ok = (name in image.env) == (state == "set")
+        verdicts.append(Verdict(ok, f"the image {'sets' if state == 'set' else 'does not set'} {name}",
+                                "" if ok else ("it does" if name in image.env else "it doesn't")))
+    for path, state in want.files.items():
+        there = image.files.get(path, False)
+        ok = there == (state == "present")
+        verdicts.append(Verdict(ok, f"the image {'holds' if state == 'present' else 'does not hold'} {path}",
+                                "" if ok else ("it does" if there else "it doesn't")))
     return verdicts
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import preflight.cli
 from harness import catalogue, explain_rules, fetch, pip_versions, recipes, runner, tables
-from harness.errors import IndexHostError, ToolsetError
+from harness.errors import BuilderError, IndexHostError, ToolsetError
 from harness.execution import ExecutionError
 from harness.topology import ROLES
 from harness.wheels import build_wheel, sha256
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     except RecipeError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except (IndexHostError, ExecutionError, FileNotFoundError) as exc:
+    except (IndexHostError, ExecutionError, BuilderError, FileNotFoundError) as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return 3
 

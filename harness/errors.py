@@ -9,3 +9,7 @@ class IndexHostError(RuntimeError):
 
 class ToolsetError(RuntimeError):
     """A pip or uv of the matrix can't be laid out or can't run here; the message says what to do."""
+
+
+class BuilderError(RuntimeError):
+    """An image can't be built here (no buildah, not root) or buildah itself failed; the message says what to do."""

@@ -35,6 +35,7 @@ _SPECIFIER = r"[<>=!~]=?[\w.*+!-]+"
 # specifiers and pip's "(from …)" note on who asked for it; pip's own self-check ("pip") is no reader's package.
 _VARIABLE = re.compile("|".join([
     r"(?P<versions>(?<=versions: )\d[^)]*)",  # a list of versions: not "none"
+    r'(?<=at STEP )".*?"(?=: [a-z])|(?<=secret with id )\S+',  # the instruction a builder stopped at, a secret's id
     r"[a-z][a-z0-9+.-]*://[^\s'\")]*",  # a URL
     r"\{.*\}",  # a Python dict, as older pips print a certificate
     r"'[^'\s(),\"]*'|\"[^\"\s(),']*\"",  # a quoted word: a host, a masked value, a variable

@@ -30,6 +30,7 @@ AWS_ACCOUNT = f"/usr/local/{ACCOUNT_FILE}"  # what the aws stand-in knows of the
 # Choices the execution code takes from here, so that the list below is what it does.
 CLOSED_STDIN = subprocess.DEVNULL
 ROOT_NAMESPACE = ("--user", "--map-root-user", "--mount")  # unshare's options: root in a namespace of its own
+BUILD_NAMESPACE = ("--mount", "--propagation", "private")  # unshare's options for buildah, which runs as root
 VALOHAI_VARIABLES = ("VH_REPOSITORY_DIR", "VH_INPUTS_DIR", "VH_OUTPUTS_DIR", "VH_CONFIG_DIR", "VH_EXECUTION_ID",
                      "VH_PROJECT_ID")
 DEFAULT_TIME_LIMIT = 60.0  # seconds, unless a scenario sets time-limit
@@ -234,6 +235,26 @@ DEVIATIONS = (
         shows="Nothing a background process prints after the script ends.",
     ),
     Deviation(
+        "image builds",
+        "A scenario that builds its step's image runs buildah (Debian 12's) as root, with --isolation chroot, "
+        "--network host, --no-hosts, --dns=none, --pull=never, --layers and --no-cache, in a storage of its own "
+        "(vfs) under the session's temporary folder, in a mount namespace where /var/lib is that folder's. The "
+        "log's first line is the command CI would run, without those flags. FROM python:3.12 (or another image "
+        "above without uv) is made from what executions run: this machine's Python and the pip of the run, with "
+        "the image's variables, a root entry in /etc/passwd and ld.so's cache. RUN steps see the image's /etc "
+        "(hosts, nsswitch.conf, the certificate store), get the gateway in the proxy variables, which buildah "
+        "passes to RUN steps and keeps out of the image, and see this machine's /usr/bin, /usr/lib and the like, "
+        "and its interpreter's files at /usr/local/lib/.harness-interpreter, read-only. A scenario's plans share "
+        "its build. The execution then runs on the built image's files, with its variables; the interpreter's "
+        "files are mounted into it the same way.",
+        "Docker doesn't run here; buildah builds from the same Dockerfiles without a daemon. With the executions' "
+        "Python and pip, what a build installs is what the execution imports; this machine's commands stand in "
+        "for the image's, as they do in executions.",
+        shows="buildah's own lines (STEP 1/4, --> <id>, Error: building at STEP …) where docker build prints its "
+              "own; the history's first line says how python:3.12 was made. A console script a build installs "
+              "names /usr/local/bin/python3.X, which an execution can't run: recipes call python.",
+    ),
+    Deviation(
         "one run for two models",
         "Where two execution models give the same shell the same script (one command item under lines+sh and "
         "and-chain+sh), one execution stands for both, and its test id names both.",
@@ -245,6 +266,8 @@ DEVIATIONS = (
 NOT_EMULATED = (
     ("Pulling the image, fetching the repository, downloading inputs and uploading outputs: the execution "
      "starts with the recipe's files in /valohai/repository."),
+    ("Pushing a built image to a registry, and Valohai's workers logging in to pull it: an execution runs the "
+     "image its scenario built, from the same machine."),
     ("The rest of the image: commands other than python, pip and uv (sh, bash, curl…) are this machine's "
      "(Debian 12), not the image's."),
     "How Valohai collects, timestamps and stores the log: here stdout and stderr are one stream.",

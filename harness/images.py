@@ -29,6 +29,7 @@ class Image:
     aliases: tuple[str, ...] = ()
     commands: tuple[tuple[str, str], ...] = ()  # (path in the image, harness/stubs module standing in for it)
     notes: tuple[str, ...] = field(default=())
+    built_from: str | None = None  # a recipe's own image (``builds``): the image its Dockerfile's last stage starts from
 
     @property
     def python_version(self) -> str:

@@ -25,6 +25,7 @@ from harness import catalogue, toolsets, topology
 from harness.credentials import Credentials, Secrets, session_credentials
 from harness.errors import IndexHostError, ToolsetError
 from harness.faults import FailingHost
+from harness.fidelity import PROXY_VARIABLES
 from harness.gateway import Gateway
 from harness.indexes import IndexHost, ServedRepository
 from harness.janitor import janitor
@@ -44,6 +45,11 @@ class World:
     gateway: Gateway
     credentials: dict[str, Credentials]
     squatter: bool
+
+    def proxies(self, direct: str = topology.DIRECT) -> dict[str, str]:
+        """The proxy variables executions (and builds' RUN steps) get: the gateway, and what goes around it."""
+        variables = {name: self.gateway.url for name in PROXY_VARIABLES if "no" not in name.lower()}
+        return variables | {"NO_PROXY": direct, "no_proxy": direct}
 
     def value(self, role: Role) -> str:
         """What a variable given ``role`` holds in this world."""
@@ -85,6 +91,7 @@ class Lab:
         self._unrunnable: dict[tuple[str, str], ToolsetError] = {}
         self._making = threading.Lock()
         self._worlds: dict[bool, World] = {}
+        self._attached: dict[str, object] = {}
         self.failing = {h.name: FailingHost(h.failure) for h in topology.HOSTS if h.failure}
 
     def start(self) -> Lab:
@@ -132,6 +139,14 @@ class Lab:
                 self._toolsets[key] = Toolset(*key, template, SandboxPool(template, ready=1).start())
             return self._toolsets[key]
 
+    def attached(self, key: str, make):
+        """What ``make()`` returns, made once per lab on first use and stopped with it (a module's own servers or
+        storage, such as ``builds``' images), so that the lab needn't import it."""
+        with self._making:
+            if key not in self._attached:
+                self._attached[key] = make()
+            return self._attached[key]
+
     @property
     def template(self):
         """The pinned toolset's image files."""
@@ -166,6 +181,9 @@ class Lab:
         return [a for gateway in self.gateways.values() for a in gateway.attempts]
 
     def stop(self) -> None:
+        for attached in self._attached.values():
+            attached.stop()
+        self._attached.clear()
         for toolset in self._toolsets.values():
             toolset.stop()
         self._toolsets.clear()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from harness.credentials import Secrets
 
 MASK = "****"
+EXECUTION_HEADING = "=== the execution: step {step} in {image} ==="  # where the build's part of a log ends
 HEADER_PREFIX = "# "
 _ADJACENT_MASKS = re.compile(r"\*{4}(?:\*{4})+")
 # Lines that differ between pip versions or runs without meaning anything to the reader.
@@ -29,7 +30,7 @@ _SERIAL = re.compile(r"'serialNumber': '[0-9A-F]+'")  # a certificate's, as olde
 _TELLING = re.compile(
     r"^(?:(?:ERROR|WARNING|error|warning|hint|cause|Caused by):"
     r"|[A-Za-z_][\w.]*(?:Error|Exception)(?::|$)"
-    r"|curl: \(\d+\)|HTTP \d{3}\b|[×╰]|User for \S+:|no such option:|Could not fetch URL "
+    r"|Error: |curl: \(\d+\)|HTTP \d{3}\b|[×╰]|User for \S+:|no such option:|Could not fetch URL "
     r"|An error occurred \(\w+\) when calling the \w+ operation"
     r"|option \S+: invalid choice:|\S+ is not a valid value for )"
 )
@@ -43,11 +44,13 @@ NOISE = re.compile(
 # pip's credential prompt ends without a newline, so whatever pip prints next shares its line.
 _PROMPT = re.compile(r"^(User for \S+:)\s*(.+)$")
 _TEMPORARY = re.compile(r"(/tmp/pip-[a-z-]+?-)[a-z0-9_]{8}\b")  # pip's temporary folders, as pip -vv names them
+# A builder's image and container IDs, and the digest it names a copied file by (new with each session's token).
+_BUILT_ID = re.compile(r"^(--> )?[0-9a-f]{11,64}$|(?<=file:)[0-9a-f]{64}\b|(?<=container \")[0-9a-f]{64}(?=\")")
 # A Linux platform tag names this machine's glibc and architecture (uv: "e.g., `manylinux_2_36_x86_64`").
 _PLATFORM = re.compile(r"\b(manylinux|musllinux)_\d+_\d+_\w+")
 _TIMESTAMP = re.compile(r"\b\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?[+-]\d\d:\d\d")  # a clock time: aws's expiry
 _VARYING = ((_DURATION, "<duration>"), (_ADDRESS, " at 0x…"), (_SERIAL, "'serialNumber': '…'"), (_TEMPORARY, r"\1…"),
-            (_PLATFORM, r"\1_…"), (_TIMESTAMP, "<time>"))
+            (_PLATFORM, r"\1_…"), (_TIMESTAMP, "<time>"), (_BUILT_ID, r"\1…"))
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,16 @@ def is_telling(line: str) -> bool:
     """Whether a line, as printed, says what went wrong (the pages highlight it)."""
     line = line.strip()
     return bool(_TELLING.match(line)) and not NOISE.match(line)
+
+
+def split_build(text: str) -> tuple[str | None, str]:
+    """A log's build part (None where the scenario built no image) and what the execution printed."""
+    marker = EXECUTION_HEADING.split("{", 1)[0]
+    lines = text.splitlines(keepends=True)
+    at = next((n for n, line in enumerate(lines) if line.startswith(marker)), None)
+    if at is None:
+        return (text, "") if text.startswith("$ buildah build") else (None, text)
+    return "".join(lines[:at]), "".join(lines[at + 1:])
 
 
 def split_header(text: str) -> tuple[str, str]:

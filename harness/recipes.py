@@ -21,9 +21,9 @@ from valohai_yaml.objs import Step
 
 from harness import catalogue, derivation, pip_versions
 from harness.fidelity import DEFAULT_TIME_LIMIT
-from harness.images import HOW_TO_ADD, SUPPORTED, Image, image
+from harness.images import HOW_TO_ADD, IMAGES, SUPPORTED, Image, image
 from harness.topology import INPUT_FILES, ROLES
-from preflight import models, valohai
+from preflight import dockerfiles, models, valohai
 from preflight.errors import Problem, RecipeError, without_credentials
 from preflight.models import ExecutionModel
 from preflight.rules import RULES
@@ -44,6 +44,23 @@ class _Strict(BaseModel):
 
 
 FileState = Literal["present", "absent"]
+Place = Literal["layers", "history", "config"]  # where a built image can hold a secret (builds.PLACES)
+
+
+class ImageExpect(_Strict):
+    """What the image the scenario builds must hold, or not, before any execution runs it."""
+
+    secret_in: list[Place] = Field(default=[], alias="secret-in",
+                                   description="where the build puts a secret on purpose: layers (a file in a "
+                                               "layer, deleted later or not), history, config; everywhere else, "
+                                               "and by default everywhere, no secret may be")
+    history: list[str] = Field(default=[], description="text an entry of the image's history must contain, secrets "
+                                                       "masked **** as in logs")
+    not_in_history: list[str] = Field(default=[], alias="not-in-history",
+                                      description="text no entry of the image's history may contain")
+    env: dict[str, Literal["set", "unset"]] = Field(default={}, description="variables the image's configuration "
+                                                                             "must set, or not")
+    files: dict[str, FileState] = Field(default={}, description="paths in the image's filesystem")
 
 
 class Expect(_Strict):
@@ -66,6 +83,7 @@ class Expect(_Strict):
     files: dict[str, FileState] = Field(default={}, description="paths under /root, /usr/local, /tmp or /valohai "
                                                                 "(/root/.cache/pip) the execution must leave behind, "
                                                                 "or not")
+    image: ImageExpect | None = Field(default=None, description="with build: what the built image holds")
 
 
 class ModelExpect(_Strict):
@@ -80,12 +98,26 @@ class ModelExpect(_Strict):
     index_answered: list[int] | None = Field(default=None, alias="index-answered")
     secret_leaks: bool | None = Field(default=None, alias="secret-leaks")
     files: dict[str, FileState] | None = None
+    image: ImageExpect | None = None
 
 
 class PipExpect(ModelExpect):
     """What differs under the pips of one version range (``pip_versions``), and why; shown on the recipe's page."""
 
     because: str = Field(min_length=1, description="why, in the reader's words: the recipe's page shows it")
+
+
+class Build(_Strict):
+    """The image the step runs, built first from the recipe's files as CI builds it (buildah), with what CI passes."""
+
+    dockerfile: str = Field(default="Dockerfile", description="the recipe's Dockerfile to build (--file)")
+    secrets: dict[str, str] = Field(default={}, description="build secret id -> index role: --secret "
+                                                            "id=<id>,src=<a file holding the role's value>")
+    args: dict[str, str] = Field(default={}, description="build argument -> index role: --build-arg NAME=<the "
+                                                         "role's value>")
+    pip_conf: str | None = Field(default=None, alias="pip-conf", description="index role: CI writes a pip.conf "
+                                                                              "with this index-url into the build "
+                                                                              "context first")
 
 
 class Scenario(_Strict):
@@ -100,6 +132,8 @@ class Scenario(_Strict):
                                                               "(never a credential)")
     inputs: dict[str, str] = Field(default={}, description="Valohai inputs: the step's input name -> a file the "
                                                            "harness makes, such as company-ca")
+    build: Build | None = Field(default=None, description="build the image the step names from the recipe's "
+                                                          "Dockerfile first, and run the step in it")
     squatter_on_pypi: bool = Field(default=False, alias="squatter-on-pypi",
                                    description="PyPI also serves an attacker's higher versions of private names")
     time_limit: float = Field(default=DEFAULT_TIME_LIMIT, alias="time-limit", gt=0, le=600,
@@ -142,8 +176,8 @@ class ScenarioFile(_Strict):
     step: str | None = Field(default=None, description="the step the scenarios run, unless one names its own")
     scenarios: dict[str, Scenario] = Field(min_length=1, description="name (lowercase-with-dashes) -> scenario")
     lint_finds: dict[str, list[str]] = Field(
-        default={}, alias="lint-finds", description="mistakes a recipe shows on purpose: step -> the preflight "
-                                                    "rules that must find them")
+        default={}, alias="lint-finds", description="mistakes a recipe shows on purpose: step (or a Dockerfile of "
+                                                    "the recipe) -> the preflight rules that must find them")
 
 
 @dataclass(frozen=True)
@@ -241,7 +275,20 @@ class Recipe:
         step = self.valohai.step(self.step_name(name))
         expect = scenario.expect_under_pip(model, pip) if pip else scenario.expect_under(model)
         installs = {project: Provenance.parse(text) for project, text in expect.installed.items()}
-        return Plan(self, name, scenario, step, image(step.image), model, expect, installs, pip=pip, uv=uv)
+        return Plan(self, name, scenario, step, self.image_of(scenario, step), model, expect, installs, pip=pip, uv=uv)
+
+    def image_of(self, scenario: Scenario, step: Step) -> Image | None:
+        """The image a scenario's execution runs: one the harness stands in for, or, where the scenario builds the
+        step's image, the one its Dockerfile's last stage starts from, under the step's name (its variables are the
+        built image's, known once it is built: ``builds``)."""
+        if scenario.build is None:
+            return image(step.image)
+        try:
+            base = dockerfiles.final_base(dockerfiles.parse(self.folder / scenario.build.dockerfile))
+        except (OSError, ValueError):
+            return None
+        found = image(base) if base else None
+        return dataclasses.replace(found, name=step.image, aliases=(), built_from=found.name) if found else None
 
     def scenario_named(self, name: str) -> Scenario:
         if name not in self.scenarios:
@@ -393,22 +440,54 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                                     f"valohai.yaml has no step '{step_name}' (steps: {steps})" if step_name
                                     else f"scenario '{name}' names no step (steps: {steps})"))
             continue
-        if image(step.image) is None:
+        if scenario.build is not None:
+            problems += _build_problems(recipe, source, at, scenario.build)
+        elif image(step.image) is None:
             problems.append(Problem(vh.path, vh.line(*vh.step_keys(step.name), "image"),
                                     f"image '{step.image}' can't be emulated: the harness knows {SUPPORTED}; "
-                                    f"{HOW_TO_ADD}"))
+                                    f"{HOW_TO_ADD} (or build it from a Dockerfile: build: in the scenario)"))
+        if scenario.expect.image is not None and scenario.build is None:
+            problems.append(Problem(source.path, source.line(*at, "expect", "image"),
+                                    "expect.image says what a built image holds: it goes with build:"))
         if not _SLUG.match(name):
             problems.append(Problem(source.path, source.line(*at),
                                     f"scenario name '{name}' must be lowercase words joined by '-'"))
         checks = (_supply_problems, _input_problems, _outcome_problems, _model_problems, _pip_range_problems)
         problems += [found for check in checks for found in check(recipe, name, scenario, step)]
     for step_name, rules in spec.lint_finds.items():
-        if vh.step(step_name) is None:
+        if vh.step(step_name) is None and not (recipe.folder / step_name).is_file():
             problems.append(Problem(source.path, source.line("lint-finds", step_name),
-                                    f"valohai.yaml has no step '{step_name}' (steps: {steps})"))
+                                    f"valohai.yaml has no step '{step_name}' (steps: {steps}), and the recipe no "
+                                    "file of that name"))
         problems += [Problem(source.path, source.line("lint-finds", step_name, i),
                              f"unknown lint rule '{rule}'{_did_you_mean(rule, list(RULES))}")
                      for i, rule in enumerate(rules) if rule not in RULES]
+    return problems
+
+
+def _build_problems(recipe: Recipe, source: YamlSource, at: tuple, build: Build) -> list[Problem]:
+    """The Dockerfile is the recipe's and BuildKit reads it; it starts from images the harness can make; roles exist."""
+    keys = (*at, "build")
+    path = recipe.folder / build.dockerfile
+    if not path.is_file():
+        return [Problem(source.path, source.line(*keys), f"the recipe has no {build.dockerfile} to build")]
+    try:
+        instructions = dockerfiles.parse(path)
+    except ValueError as exc:
+        return [Problem(path, None, f"BuildKit's parser can't read it: {exc}")]
+    problems = []
+    for name in dockerfiles.base_images(instructions):
+        found = image(name)
+        if found is None or found.has_uv:
+            line = next((i.line for i in instructions if name in i.words or i.flag("from") == name), None)
+            buildable = ", ".join(i.name for i in IMAGES if not i.has_uv)
+            problems.append(Problem(path, line, f"builds start from the images the harness makes ({buildable}), "
+                                                f"not {name}"))
+    for kind in ("secrets", "args"):
+        for key, role in getattr(build, kind).items():
+            problems += _role_problems(source, (*keys, kind, key), role)
+    if build.pip_conf is not None:
+        problems += _role_problems(source, (*keys, "pip-conf"), build.pip_conf)
     return problems
 
 

@@ -18,16 +18,15 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from harness import awsaccount, checks, derivation, execution, fidelity, logs, tables
+from harness import awsaccount, builds, checks, derivation, execution, fidelity, logs, tables
 from harness.checks import Evidence, Verdict
 from harness.execution import Completed
-from harness.fidelity import PROXY_VARIABLES
 from harness.janitor import janitor
 from harness.pip_versions import PINNED as PINNED_PIP
 from harness.pip_versions import PINNED_UV
 from harness.recipes import HARNESS_FILES, Plan, Recipe
 from harness.sandbox import Sandbox
-from harness.topology import NO_PROXY_DOMAIN, ROLES, named_hosts, resolved_names
+from harness.topology import ROLES, direct, named_hosts
 from preflight import models, valohai
 from preflight.errors import shown_path
 from preflight.lint import lint_file
@@ -37,8 +36,6 @@ if TYPE_CHECKING:  # the lab starts servers; running a plan needs one, checking 
     from harness.lab import Lab, World
     from harness.toolsets import Toolset
 
-# What executions reach without the gateway: loopback, the stand-ins by name, the company's own domain.
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _STATUSES = "item-statuses"  # beside the sandbox's image: where a lines run records its items' statuses
 
 
@@ -90,8 +87,9 @@ class Prepared:
         return execution.run(self.argv, self.env, self.time_limit)
 
 
-def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None) -> Prepared:
-    """A fresh sandbox holding the recipe, the variables its execution gets, and the script it runs."""
+def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None, built: builds.Built | None = None) -> Prepared:
+    """A fresh sandbox holding the recipe, the variables its execution gets, and the script it runs; on the image
+    ``built`` where the scenario built one, else on the toolset's template."""
     toolset = toolset or lab.toolset(plan.pip, plan.uv)
     world = lab.world(squatter=plan.scenario.squatter_on_pypi)
     box = toolset.sandboxes.take().fill(plan.recipe.folder, plan.recipe.files())
@@ -105,7 +103,9 @@ def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None) -> Prepared:
     env = execution_environment(plan, world, box)
     commands = valohai.commands(plan.step)
     script = derivation.recording(plan.model, commands, box.root / _STATUSES) if plan.derived else plan.script
-    argv = execution.isolated(plan.model.argv(script), box.mounts(toolset.template), box.repository)
+    mounts = box.mounts(toolset.template, built.rootfs, [built.interpreter_mount(box.image)]) if built else \
+        box.mounts(toolset.template)
+    argv = execution.isolated(plan.model.argv(script), mounts, box.repository)
     return Prepared(box, env, argv, plan.scenario.time_limit)
 
 
@@ -123,27 +123,30 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
         return ScenarioRun(plan, header, f"{logs.HEADER_PREFIX}{rejection}\n", None, checks.judge(plan, evidence),
                            evidence)
     toolset = lab.toolset(plan.pip, plan.uv)
-    prepared = prepare(lab, plan, toolset)
+    built = builds.built_for(lab, plan, toolset) if plan.scenario.build else None
+    if built is not None and not built.ok:
+        return _not_built(lab, plan, toolset, header, built, update_log)
+    plan = replace(plan, image=built.image) if built is not None else plan
+    prepared = prepare(lab, plan, toolset, built)
     box = prepared.box
     try:
         mark, before = len(lab.outside_attempts()), lab.statuses()
         completed = prepared.execute()
         lab.world(squatter=plan.scenario.squatter_on_pypi)  # an index that died meanwhile is the story, not pip's errors
-        log = shown_log(lab, toolset, box, completed.output)
+        output = builds.build_log_and_execution(built, plan.step.name, completed.output) if built else completed.output
+        log = shown_log(lab, toolset, box, output)
+        printed = f"{built.printed}\n{completed.output}" if built else completed.output  # not what the image holds
+        lower = built.rootfs if built else toolset.template.root
         evidence = Evidence(
-            completed, None, log, checks.installed(box.installed) | checks.installed(box.project_installed),
-            lab.statuses() - before,
-            checks.find_leaks(completed.output, box.repository_after, lab.secrets), lab.outside_attempts()[mark:],
-            {path: box.has(path, toolset.template) for path in plan.expect.files},
+            completed, None, log,
+            checks.installed(box.project_installed, box.installed, *([built.site_packages] if built else [])),
+            lab.statuses() - before + (built.answered if built else Counter()),
+            checks.find_leaks(printed, box.repository_after, lab.secrets),
+            [*(built.outside_attempts if built else []), *lab.outside_attempts()[mark:]],
+            {path: box.holds(path, lower) for path in plan.expect.files},
+            built.evidence(plan.expect, lambda text: shown_log(lab, toolset, None, text)) if built else None,
         )
-        committed = f"{logs.HEADER_PREFIX}{how_it_ran(plan, toolset)}\n{log}"
-        done = ScenarioRun(plan, header, committed, completed, checks.judge(plan, evidence), evidence)
-        if plan.pip:
-            done.verdicts, done.cell = tables.pip_verdicts(plan, done.verdicts, evidence, committed)
-        elif plan.uv:
-            done.verdicts.append(tables.uv_verdict(plan, committed))
-        elif plan.recipe.in_guide:
-            done.verdicts.append(committed_log(plan, committed, done.passed, update_log))
+        done = _judged(plan, toolset, header, completed, evidence, update_log)
         if plan.derived:
             why = derivation.shown(valohai.commands(plan.step), box.root / _STATUSES)
             for model in plan.derived:
@@ -159,6 +162,31 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
             janitor.forget_path(str(box.root))
         else:
             toolset.sandboxes.discard(box)
+
+
+def _not_built(lab: Lab, plan: Plan, toolset: Toolset, header: list[str], built: builds.Built,
+               update_log: bool) -> ScenarioRun:
+    """A scenario whose image failed to build: its log is the build's, and no execution ran, under any model."""
+    evidence = Evidence(built.completed, None, shown_log(lab, toolset, None, built.output), {}, built.answered,
+                        checks.find_leaks(built.printed, None, lab.secrets), built.outside_attempts, {},
+                        built.evidence(plan.expect, lambda text: shown_log(lab, toolset, None, text)))
+    done = _judged(plan, toolset, header, built.completed, evidence, update_log)
+    done.derived = {model.name: "the image was not built, so no execution ran" for model in plan.derived}
+    return done
+
+
+def _judged(plan: Plan, toolset: Toolset, header: list[str], completed: Completed, evidence: Evidence,
+            update_log: bool) -> ScenarioRun:
+    """The run's verdicts: its expectations, and whether the guide's log or the pip table says what it gave."""
+    committed = f"{logs.HEADER_PREFIX}{how_it_ran(plan, toolset)}\n{evidence.log}"
+    done = ScenarioRun(plan, header, committed, completed, checks.judge(plan, evidence), evidence)
+    if plan.pip:
+        done.verdicts, done.cell = tables.pip_verdicts(plan, done.verdicts, evidence, committed)
+    elif plan.uv:
+        done.verdicts.append(tables.uv_verdict(plan, committed))
+    elif plan.recipe.in_guide:
+        done.verdicts.append(committed_log(plan, committed, done.passed, update_log))
+    return done
 
 
 def committed_log(plan: Plan, log: str, passed: bool, update: bool) -> Verdict:
@@ -177,9 +205,10 @@ def committed_log(plan: Plan, log: str, passed: bool, update: bool) -> Verdict:
     return verdict
 
 
-def shown_log(lab: Lab, toolset: Toolset, box: Sandbox, output: str) -> str:
-    """What an execution printed, as the guide shows it: secrets masked, addresses and paths the image's."""
-    paths = logs.sandbox_paths(str(box.image), str(toolset.template.uv.parent))
+def shown_log(lab: Lab, toolset: Toolset, box: Sandbox | None, output: str) -> str:
+    """What an execution (or a build) printed, as the guide shows it: secrets masked, addresses and paths the
+    image's."""
+    paths = logs.sandbox_paths(str(box.image), str(toolset.template.uv.parent)) if box else {}
     return logs.realistic(logs.mask(output, lab.secrets), lab.ports(), paths)
 
 
@@ -187,16 +216,18 @@ def lint_verdicts(recipe: Recipe) -> list[Verdict]:
     """The lint finds the mistakes the recipe declares under ``lint-finds``, and nothing else."""
     options = replace(STRICT, skip=HARNESS_FILES)  # scenarios and logs are not the repository's code
     findings = lint_file(recipe.folder / "valohai.yaml", options)
-    expected = {(step, rule) for step, rules in recipe.spec.lint_finds.items() for rule in rules}
+    expected = {(where, rule) for where, rules in recipe.spec.lint_finds.items() for rule in rules}
+    where = lambda f: f.step or f.path.relative_to(recipe.folder).as_posix()  # noqa: E731 (a step, or a Dockerfile)
+    shown = lambda place: f"step '{place}'" if place in recipe.valohai.config.steps else place  # noqa: E731
     verdicts = [
-        Verdict((f.step, f.rule) in expected, f"the lint finds {f.rule} in step '{f.step}'",
-                "" if (f.step, f.rule) in expected else f"not declared in lint-finds: {f}")
+        Verdict((where(f), f.rule) in expected, f"the lint finds {f.rule} in {shown(where(f))}",
+                "" if (where(f), f.rule) in expected else f"not declared in lint-finds: {f}")
         for f in findings
     ]
-    found = {(f.step, f.rule) for f in findings}
+    found = {(where(f), f.rule) for f in findings}
     verdicts += [
-        Verdict(False, f"the lint finds {rule} in step '{step}'", "declared in lint-finds, but not found")
-        for step, rule in sorted(expected - found)
+        Verdict(False, f"the lint finds {rule} in {shown(place)}", "declared in lint-finds, but not found")
+        for place, rule in sorted(expected - found)
     ]
     return verdicts or [Verdict(True, "the lint finds nothing in the recipe")]
 
@@ -204,8 +235,10 @@ def lint_verdicts(recipe: Recipe) -> list[Verdict]:
 def how_it_ran(plan: Plan, toolset: Toolset) -> str:
     """The first line of every committed log: model, pip, Python and the image they stand in for."""
     tools = f"pip {toolset.pip}" + (f", uv {toolset.uv}" if plan.image.has_uv else "")
+    image = plan.image.built_from or plan.image.name
+    builder = f" · buildah {builds.version()}" if plan.image.built_from else ""
     return (f"{plan.model} · {tools} · Python {platform.python_version()} "
-            f"standing in for {plan.image.name} (Python {plan.image.python_version})")
+            f"standing in for {image} (Python {plan.image.python_version}){builder}")
 
 
 def execution_environment(plan: Plan, world: World, box: Sandbox) -> dict[str, str]:
@@ -218,9 +251,7 @@ def execution_environment(plan: Plan, world: World, box: Sandbox) -> dict[str, s
     scenario = plan.scenario
     env = box.environment(plan.image)
     env.update(box.valohai_variables())
-    env.update({name: world.gateway.url for name in PROXY_VARIABLES if "no" not in name.lower()})
-    direct = direct_names(plan.recipe)
-    env.update({"NO_PROXY": direct, "no_proxy": direct})
+    env.update(world.proxies(direct_names(plan.recipe)))
     env.update({n: v.default for n, v in valohai.declared_variables(plan.step).items() if v.default is not None})
     env.update({var: world.value(ROLES[role]) for var, role in scenario.supplied().items()})
     env.update(scenario.overrides)
@@ -235,7 +266,7 @@ def direct_names(recipe: Recipe) -> str:
     texts = [path.read_text(errors="replace") for path in recipe.files()]
     by_name = {name for name in named_hosts()
                if any(re.search(rf"https://(?:[^/@\s]+@)?{re.escape(name)}(?![\w.:-])", text) for text in texts)}
-    return ",".join([*_LOOPBACK, *(name for name in resolved_names() if name not in by_name), NO_PROXY_DOMAIN])
+    return direct(by_name)
 
 
 def _header(plan: Plan, lab: Lab) -> list[str]:

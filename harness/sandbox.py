@@ -23,7 +23,6 @@ import os
 import queue
 import secrets
 import shutil
-import stat
 import sys
 import sysconfig
 import tempfile
@@ -72,6 +71,11 @@ if __name__ == '__main__':
     sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
     sys.exit(main())
 """
+
+
+def pip_script(python: str) -> str:
+    """The console script pip's wheel installs, naming ``python``."""
+    return _PIP_SCRIPT.format(python=python)
 
 
 @dataclass(frozen=True)
@@ -197,7 +201,7 @@ class Sandbox:
         scripts = box.layer / "usr" / "local" / "bin"
         scripts.mkdir(parents=True)
         for name in ("pip", "pip3", f"pip3.{sys.version_info.minor}"):
-            (scripts / name).write_text(_PIP_SCRIPT.format(python=box.python))
+            (scripts / name).write_text(pip_script(str(box.python)))
             (scripts / name).chmod(0o755)
         return box
 
@@ -214,16 +218,6 @@ class Sandbox:
         folder = self.layer / "valohai" / "inputs" / name
         folder.mkdir(parents=True, exist_ok=True)
         (folder / filename).write_bytes(content)
-
-    def has(self, path: str, template: ImageTemplate) -> bool:
-        """Whether the image holds ``path`` after the execution, seen from outside: the execution's layer over the
-        template's files (the overlay itself exists only inside the execution's namespace). A character device 0/0
-        in the layer is overlayfs's mark of a file the execution deleted."""
-        written = self.layer / path.lstrip("/")
-        if written.is_symlink() or written.exists():
-            mode = written.lstat()
-            return not (stat.S_ISCHR(mode.st_mode) and mode.st_rdev == 0)
-        return (template.root / path.lstrip("/")).exists()
 
     def add_command(self, path: str, stub: str) -> None:
         """A stand-in command where the image has the real one: a script of ``harness/stubs/<stub>.py`` run by the
@@ -246,10 +240,12 @@ class Sandbox:
             if binary.exists():
                 (self.layer / "usr" / "local" / "bin" / name).symlink_to(binary)
 
-    def mounts(self, template: ImageTemplate) -> list[Mount]:
-        """The execution's namespace: its image, the certificate store and /tmp at their real paths."""
+    def mounts(self, template: ImageTemplate, lower: Path | None = None, extra: list[Mount] | tuple = ()) -> list[Mount]:
+        """The execution's namespace: its image (the template's files, or ``lower``'s: a built image's, which needs
+        ``extra`` mounts inside it), the certificate store and /tmp at their real paths."""
         mounts = [
-            Mount(str(self.image), lower=template.root, upper=self.layer, work=self.root / "layer" / "work"),
+            Mount(str(self.image), lower=lower or template.root, upper=self.layer, work=self.root / "layer" / "work"),
+            *extra,
             Mount("/etc/ssl/certs", source=self.image / "etc" / "ssl" / "certs"),
             Mount("/etc/nsswitch.conf", source=self.image / "etc" / "nsswitch.conf"),
             Mount("/etc/hosts", source=self.image / "etc" / "hosts"),
@@ -262,6 +258,18 @@ class Sandbox:
         if not self.root.is_relative_to("/tmp"):  # else hiding /tmp would hide the sandbox itself
             mounts.append(Mount("/tmp", source=self.image / "tmp"))
         return [*mounts, *template.hidden]
+
+    def holds(self, path: str, lower: Path) -> bool:
+        """Whether the execution left ``path`` in its image, seen from outside: in its layer, or in ``lower`` unless
+        the layer deleted it (overlayfs marks a deletion with a 0/0 character device, over it or a folder above)."""
+        parts = Path(path.lstrip("/")).parts
+        for depth in range(1, len(parts) + 1):
+            upper = self.layer.joinpath(*parts[:depth])
+            if upper.is_char_device() and os.stat(upper, follow_symlinks=False).st_rdev == 0:
+                return False
+        upper = self.layer.joinpath(*parts)
+        below = lower.joinpath(*parts)
+        return upper.exists() or upper.is_symlink() or below.exists() or below.is_symlink()
 
     def environment(self, image: Image) -> dict[str, str]:
         """What the image's Dockerfile and Docker set, with every image path inside this sandbox."""

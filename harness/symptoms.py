@@ -92,6 +92,9 @@ SYMPTOMS = (  # in the order of the page: the failures readers hit most first
             "`An error occurred (…) when calling the GetAuthorizationToken operation`.",
             "aws got no CodeArtifact token: AWS doesn't know the keys, or their IAM user lacks the permission the "
             "error names."),
+    Symptom("build-secret-missing", PAGE, "build-secret-missing",
+            "An image build stops at a secret mount: `secret required but no secret with id … found`.",
+            "CI's build command doesn't pass the build secret: add `--secret id=<id>,src=<file>`."),
     Symptom("pip-option", PAGE, "pip-option",
             "`no such option: --dry-run`, `invalid choice: 'truststore'`, or `is not a valid value`.",
             "The image's pip is older than the option or value: `pip install --dry-run` came in 22.2."),
@@ -103,6 +106,8 @@ BY_ID = {s.id: s for s in SYMPTOMS}
 # "<slug>::<scenario> <range>" (a range the scenario declares under pips:) → the symptom under those pips, where
 # it differs.
 SHOWN_BY = {
+    "bake-into-image::without-the-secret": "build-secret-missing",
+    "bake-into-image::revoked-token": "unauthorized-401",
     "check-index-url::host-unreachable": "unreachable",
     "check-index-url::raw-at-sign": "special-characters",
     "check-index-url::wrong-password": "unauthorized-401",

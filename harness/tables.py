@@ -25,7 +25,7 @@ from pathlib import Path
 from harness import checks, logs, pip_versions, recipes
 from harness.checks import Evidence, Verdict
 from harness.recipes import Plan, Recipe
-from preflight import models
+from preflight import dockerfiles, models
 
 MODEL = models.DEFAULT  # the matrix runs under the default execution model only
 TABLE = "pip-matrix.json"
@@ -123,7 +123,12 @@ _RUNS_PIP = re.compile(r"(?<![\w./$-])(?<!uv )pip[\d.]*(?![\w-])")
 
 
 def runs_pip(plan: Plan) -> bool:
-    return bool(_RUNS_PIP.search(plan.script))
+    """The step runs pip, or a RUN step of the image the scenario builds does."""
+    build = plan.scenario.build
+    if build is None or not (plan.recipe.folder / build.dockerfile).is_file():
+        return bool(_RUNS_PIP.search(plan.script))
+    runs = [i.command for i in dockerfiles.parse(plan.recipe.folder / build.dockerfile) if i.keyword == "RUN"]
+    return any(_RUNS_PIP.search(text) for text in (plan.script, *runs))
 
 
 def matrix_plans(recipe: Recipe) -> list[Plan]:

@@ -250,6 +250,18 @@ def named_hosts() -> dict[str, str]:
     return {name: same[0].name for name, same in hosts.items() if len(same) == 1 and same[0].served}
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def direct(through_gateway: set[str] | frozenset[str] = frozenset()) -> str:
+    """NO_PROXY: what executions (and builds' RUN steps) reach without the gateway: loopback, the stand-ins by name
+    but those ``through_gateway`` (reached on port 443), the company's own domain."""
+    return ",".join([*LOOPBACK, *(name for name in resolved_names() if name not in through_gateway), NO_PROXY_DOMAIN])
+
+
+DIRECT = direct()
+
+
 def host(name: str) -> Host:
     return next(h for h in HOSTS if h.name == name)
 

@@ -381,7 +381,51 @@ REGISTRY = {
                    "UV_NATIVE_TLS has been documented as deprecated since 0.11.9.",
                    "uv changelog 0.11.x: 0.11.0 breaking changes; 0.11.9 documentation",
                    "https://github.com/astral-sh/uv/blob/main/changelogs/0.11.x.md"),
+        Documented("jfrog-docker-registry", "JFrog",
+                   "Artifactory serves Docker repositories at <instance>.jfrog.io/<repository>/<image>:<tag> on "
+                   "JFrog's cloud (the repository path method); docker login <instance>.jfrog.io takes a user and an "
+                   "access token as its password.",
+                   "Docker Repository URL Formats", _JFROG + "jfrog-artifactory-documentation/docker-repository-url-formats"),
+        # Docker and buildah: building images
+        Documented("docker-build-secrets", "Docker",
+                   "docker build --secret id=<id>,src=<file> (or env=<variable>) passes a build secret; build "
+                   "arguments and environment variables are inappropriate for secrets, because they persist in the "
+                   "final image.",
+                   "Build secrets", "https://docs.docker.com/build/building/secrets/"),
+        Documented("dockerfile-secret-mount", "Docker",
+                   "RUN --mount=type=secret,id=<id> gives one RUN instruction the secret without baking it into the "
+                   "image, as the file /run/secrets/<id> by default; required=true makes the instruction fail when the "
+                   "secret is missing; env=<variable> (from Dockerfile 1.10.0) puts it in a variable instead.",
+                   "Dockerfile reference: RUN --mount=type=secret",
+                   "https://docs.docker.com/reference/dockerfile/#run---mounttypesecret"),
+        Documented("dockerfile-arg-env-visibility", "Docker",
+                   "Build arguments are visible in docker history; ENV values persist in the image, and docker "
+                   "inspect shows them.",
+                   "Dockerfile reference: ARG and ENV", "https://docs.docker.com/reference/dockerfile/#arg"),
+        Documented("docker-check-secrets-in-arg-env", "Docker",
+                   "The SecretsUsedInArgOrEnv build check warns when an ARG or ENV name holds a word such as token, "
+                   "password, secret, key, auth or credential; it reads names only, so PIP_INDEX_URL is not flagged.",
+                   "Build checks: SecretsUsedInArgOrEnv",
+                   "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/"),
+        Documented("docker-multi-stage", "Docker",
+                   "Each FROM begins a stage; you copy artifacts from one stage to another, leaving behind everything "
+                   "you don't want in the final image.",
+                   "Multi-stage builds", "https://docs.docker.com/build/building/multi-stage/"),
+        Documented("dockerfile-bind-mount", "Docker",
+                   "RUN --mount=type=bind,from=<stage>,source=<path> mounts a path of another stage, read-only by "
+                   "default, for one RUN instruction; nothing of it is committed to the layer.",
+                   "Dockerfile reference: RUN --mount=type=bind",
+                   "https://docs.docker.com/reference/dockerfile/#run---mounttypebind"),
+        Documented("buildah-secret-env", "buildah",
+                   "buildah accepts RUN --mount=type=secret,id=<id>,env=<variable> from 1.44.0; earlier versions "
+                   "refuse the env option as invalid syntax. --secret id=<id>,src=<file> passes the secret.",
+                   "buildah-build(1): --secret", "https://github.com/containers/buildah/blob/v1.44.0/docs/buildah-build.1.md"),
         # Valohai
+        Documented("valohai-private-registries", "Valohai",
+                   "Organization admins store a private registry's credentials (JFrog: an access token) with a match "
+                   "pattern; steps then name the private image in full, and workers log in when they pull it. "
+                   "Personal projects can't use them.",
+                   "Private Docker Registries", "https://docs.valohai.com/docker-in-valohai/private-docker-registries"),
         Documented("valohai-private-pypi", "Valohai",
                    "Valohai's own guide copies the index URL from Artifactory's Set Up Client/CI Tool, stores it "
                    "as a secret variable, points pip at it with pip config set global.index-url (saying pip then "

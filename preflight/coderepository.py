@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from preflight.dockerfiles import is_dockerfile
+
 _CODE = {".py", ".ipynb", ".sh", ".bash", ".r", ".jl", ".js", ".ts", ".java", ".scala", ".go", ".rs", ".rb", ".pl",
          ".cfg", ".ini", ".toml", ".conf", ".env"}
 _CODE_NAMES = {"Dockerfile", "Makefile", "Procfile"}
@@ -53,6 +55,15 @@ class CodeRepository:
                     break
             self._read |= {n: n in found for n in wanted}
         return {n for n in names if self._read[n]}
+
+    @cached_property
+    def dockerfiles(self) -> list[Path]:
+        """The repository's Dockerfiles (``dockerfiles.NAMES``), where it has code to read."""
+        found = []
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not (folder == str(self.root) and d in self.skip))
+            found += [Path(folder, name) for name in sorted(files) if is_dockerfile(Path(name))]
+        return found
 
     @cached_property
     def _texts(self) -> list[str]:

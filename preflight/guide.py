@@ -24,6 +24,7 @@ PAGES = {
     "requirements-variable": ("install/environment-variables", "refer-to-a-variable-in-requirementstxt"),
     "certificates": ("troubleshooting", "certificates"),
     "export-masks-failure": ("setup/codeartifact", "assign-the-token-then-export-it"),
+    "image-secrets": ("install/docker-image", "keep-the-token-out-of-the-image"),
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from preflight import document, indexsettings, items, pip, placeholders, secrets, shell, variables
+from preflight import document, imagesecrets, indexsettings, items, pip, placeholders, secrets, shell, variables
 from preflight.coderepository import CodeRepository
 from preflight.findings import Finding
 from preflight.options import DEFAULT, Options
@@ -30,5 +30,7 @@ def lint_file(path: Path, options: Options = DEFAULT) -> list[Finding]:
             findings += shell.check(ctx, options.shellcheck)
     if doc.source is not None:
         findings = unsuppressed(findings, doc.source.text)
+    if options.reports(imagesecrets.RULE):
+        findings += imagesecrets.check(code.dockerfiles)  # each Dockerfile's own comments silence its findings
     unique = dict.fromkeys(findings)  # shellcheck names one cause twice on a line where it appears twice
-    return sorted((f for f in unique if options.reports(f.rule, f.severity)), key=lambda f: f.line)
+    return sorted((f for f in unique if options.reports(f.rule, f.severity)), key=lambda f: (f.path != path, str(f.path), f.line))

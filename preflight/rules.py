@@ -50,6 +50,9 @@ RULES = {rule.name: rule for rule in [
                                                     "credentials: pip asks for a user name and stops"),
     Rule("log-leak", _ERROR, "a command prints a secret into the execution log, where Valohai warns it can still be "
                              "printed (warning: it prints every variable in a step that declares no secret)"),
+    Rule("secret-in-image", _ERROR, "a Dockerfile keeps the token in the image: a secret-looking ARG (history) or ENV "
+                                    "(configuration), a pip.conf or .netrc copied in (a layer, even if deleted later), "
+                                    "or an index URL with credentials in a RUN line (history)"),
     Rule("insecure-index-url", _ERROR, "an index URL with http://: the token would travel in clear text"),
     Rule("trusted-host", _WARNING, "--trusted-host turns off certificate checks for the index that gets the token"),
     Rule("dependency-confusion", _WARNING, "pip reads an extra index without hash-pinned requirements, so a public "

@@ -60,6 +60,11 @@ def holds_secret(name: str, var: EnvironmentVariable) -> bool:
     return secret_word(name) is not None or "secret" in (var.description or "").lower()
 
 
+def secret_name(name: str) -> bool:
+    """Whether ``name`` says its variable holds a secret: an index URL (the guide's carry a token) or a secret word."""
+    return bool(_INDEX_NAME.search(name.upper()) or secret_word(name))
+
+
 def secret_word(name: str) -> str | None:
     """The words of ``name`` that name a secret (``TOKEN`` in ``HF_TOKEN``, ``API_KEY`` in ``WANDB_API_KEY``), or None."""
     words = [w for w in name.upper().split("_") if w]

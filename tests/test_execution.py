@@ -77,7 +77,7 @@ def test_what_the_execution_leaves_in_its_image_is_seen_from_outside(lab):
         argv = execution.isolated(["/bin/sh", "-c", script], box.mounts(lab.template), box.repository)
         completed = execution.run(argv, box.environment(plan.image), 30)
         assert completed.exit_code == 0, completed.output
-        holds = {path: box.has(path, lab.template) for path in (
+        holds = {path: box.holds(path, lab.template.root) for path in (
             "/root/.config/pip/pip.conf", "/root/.netrc", "/usr/local/bin/python3", "/usr/local/bin/python",
             "/root/.cache/pip")}
     finally:
