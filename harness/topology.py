@@ -236,6 +236,7 @@ ROLES = {
         Role("virtual-no-credentials", "the virtual repository's URL without credentials", "artifactory", VIRTUAL),
         Role("secondary", "the secondary private repository's URL, with its own credentials",
              "secondary", SECONDARY, "secondary"),
+        Role("secondary-no-credentials", "the secondary repository's URL without credentials", "secondary", SECONDARY),
         Role("secondary-wrong-password", "the secondary repository's URL with the primary repository's token",
              "secondary", SECONDARY, "private"),
         Role("virtual-with-priority", "the virtual repository's URL, Priority Resolution set on its local repository",
@@ -263,6 +264,10 @@ ROLES = {
           for name, chars in SPECIAL_CHARACTERS.items()),
         Role("private-special-encoded", "the same URL with user name and password percent-encoded",
              "artifactory", LOCAL, "special"),
+        Role("special-username", "the user name jane.doe@acme.com alone", credentials="special", form="username"),
+        *(Role(f"special-{name}-password", f"jane.doe@acme.com's password alone, with {' and '.join(chars)} in it",
+               credentials=f"special-{name}", form="password")
+          for name, chars in SPECIAL_CHARACTERS.items()),
         *_vendor_roles(),
         Role("codeartifact-no-credentials", "the AWS CodeArtifact repository's URL without credentials",
              "codeartifact", CODEARTIFACT),

@@ -241,6 +241,15 @@ REGISTRY = {
                    "and environment variables are PIP_<UPPER_LONG_NAME>; command-line options override PIP_* "
                    "variables, which override configuration files.",
                    "Configuration", "https://pip.pypa.io/en/stable/topics/configuration/"),
+        Documented("pip-netrc", "pip",
+                   "Without credentials in the URL, pip reads the host's user and password from ~/.netrc, through "
+                   "requests and Python's netrc module; only ASCII characters, no whitespace in passwords.",
+                   "Authentication: netrc support", "https://pip.pypa.io/en/stable/topics/authentication/#netrc-support"),
+        Documented("requests-netrc-variable", "pip",
+                   "The requests library pip vendors reads the netrc file that the NETRC variable names, and "
+                   "~/.netrc only when NETRC is unset.",
+                   "pip's vendored requests: utils.get_netrc_auth",
+                   "https://github.com/pypa/pip/blob/26.3/src/pip/_vendor/requests/utils.py"),
         Documented("uv-index-strategy", "uv",
                    "By default (first-index) uv takes a name's versions from the first index that has it; "
                    "unsafe-best-match behaves like pip.",
@@ -260,6 +269,10 @@ REGISTRY = {
                    "uv doesn't read pip's configuration files or its PIP_* environment variables.",
                    "Compatibility with pip: configuration files and environment variables",
                    "https://docs.astral.sh/uv/pip/compatibility/#configuration-files-and-environment-variables"),
+        Documented("uv-netrc", "uv",
+                   "uv always reads .netrc for a URL without credentials: the file the NETRC variable names, else "
+                   "~/.netrc.",
+                   "HTTP credentials: netrc files", "https://docs.astral.sh/uv/concepts/authentication/http/#netrc-files"),
         Documented("uv-docker-images", "uv",
                    "uv's images with Python are built FROM the official python:3.x images of Debian 13 (trixie), "
                    "full and slim, and of Alpine, with uv and uvx in /usr/local/bin.",
@@ -336,6 +349,20 @@ REGISTRY = {
                    "RFC 9110, section 15.5.2 (401 Unauthorized)",
                    "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
                    emulated=True),
+        Documented("curl-netrc", "curl",
+                   "curl --netrc reads the login and password for a host name from ~/.netrc (from 8.16.0, the file "
+                   "NETRC names), whatever the protocol and port; the file should be neither world- nor "
+                   "group-readable.",
+                   "curl man page: --netrc", "https://curl.se/docs/manpage.html#-n"),
+        Documented("netrc-format", "GNU",
+                   "A .netrc entry is the tokens machine <host name>, login <name> and password <string>, separated "
+                   "by spaces, tabs or newlines.",
+                   "GNU Inetutils: The .netrc file",
+                   "https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html"),
+        Documented("gnu-echo", "GNU",
+                   "Some option-like strings can't be passed to echo as text, so echo is not advisable for printing "
+                   "unknown or variable arguments; printf is the more portable replacement.",
+                   "GNU Coreutils: echo", "https://www.gnu.org/software/coreutils/echo"),
         Documented("gnu-printenv", "GNU",
                    "printenv prints the values of the variables it is given, and the name and value of every "
                    "variable when it is given none.",
