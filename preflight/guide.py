@@ -21,6 +21,7 @@ PAGES = {
     "uv": ("install/uv", ""),
     "requirements-variable": ("install/environment-variables", "refer-to-a-variable-in-requirementstxt"),
     "certificates": ("troubleshooting", "certificates"),
+    "netrc": ("install/credentials-outside-the-url", "netrc"),
 }
 
 

@@ -50,6 +50,8 @@ RULES = {rule.name: rule for rule in [
                                                     "credentials: pip asks for a user name and stops"),
     Rule("log-leak", _ERROR, "a command prints a secret into the execution log, where Valohai warns it can still be "
                              "printed (warning: it prints every variable in a step that declares no secret)"),
+    Rule("netrc-left-behind", _WARNING, "a ~/.netrc the step writes is still in place when a later command, such as "
+                                        "the training code, runs: it can read the token"),
     Rule("insecure-index-url", _ERROR, "an index URL with http://: the token would travel in clear text"),
     Rule("trusted-host", _WARNING, "--trusted-host turns off certificate checks for the index that gets the token"),
     Rule("dependency-confusion", _WARNING, "pip reads an extra index without hash-pinned requirements, so a public "
