@@ -50,7 +50,7 @@ def installed(site_packages: Path) -> dict[str, InstalledDist]:
     for dist in metadata.distributions(path=[str(site_packages)]):
         built_by = "not a stub"
         for file in dist.files or ():
-            if file.name == "__init__.py" and len(file.parts) == 2:
+            if file.name == "__init__.py" and not file.parts[0].endswith(".dist-info"):  # keyrings/gauth/ too
                 match = _MARKER.search(Path(dist.locate_file(file)).read_text(errors="replace"))
                 if match:
                     built_by = match["index"]
