@@ -10,12 +10,15 @@ from __future__ import annotations
 import base64
 import functools
 import hmac
+import json
 import secrets
+import textwrap
 import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from harness.stubs.awscli import authorization_token
+from harness.stubs.gauth import access_token
 
 CODEARTIFACT_DOMAIN = ("acme", "111122223333")  # domain, domain owner (the AWS account)
 # Passwords with characters RFC 3986 doesn't allow unencoded in a URL's user information, by label.
@@ -56,9 +59,23 @@ def fake_aws_keys() -> Credentials:
     return Credentials("AKIA" + _random(upper, 16), secrets.token_urlsafe(30)[:40])
 
 
+def fake_service_account_key() -> Credentials:
+    """A Google service account's e-mail and its JSON key file's text, on one line, shaped like Google's.
+
+    The private key is random Base64 without PEM's armour: a run of ``-----BEGIN`` in a log of a certificate
+    would otherwise read as part of this secret.
+    """
+    email = f"pypi-reader-{secrets.token_hex(3)}@acme-ml.iam.gserviceaccount.com"
+    body = "\n".join(textwrap.wrap(base64.b64encode(secrets.token_bytes(192)).decode(), 64))
+    key = {"type": "service_account", "private_key_id": secrets.token_hex(20), "client_email": email,
+           "private_key": body + "\n"}
+    return Credentials(email, json.dumps(key))
+
+
 def session_credentials() -> dict[str, Credentials]:
     """One session's credentials by label; the topology says which repository accepts which."""
     aws = fake_aws_keys()
+    gcp = fake_service_account_key()
     lower = "abcdefghijklmnopqrstuvwxyz234567"
     return {
         "private": Credentials("valohai-ci", fake_jfrog_token()),
@@ -71,12 +88,25 @@ def session_credentials() -> dict[str, Credentials]:
         "aws": aws,
         "codeartifact": Credentials("aws", authorization_token(aws.password, *CODEARTIFACT_DOMAIN)),
         "artifact-registry": Credentials("oauth2accesstoken", "ya29." + secrets.token_urlsafe(90)),
+        "gcp-key": gcp,
+        "artifact-registry-keyring": Credentials("oauth2accesstoken", access_token(gcp.password)),  # the key's token
         "azure-artifacts": Credentials("azure", _random(lower, 52)),
         "gitlab": Credentials("gitlab+deploy-token-1234567", "gldt-" + secrets.token_urlsafe(15).replace("-", "x")),
         "nexus": Credentials("valohai-ci", secrets.token_urlsafe(18)),
         "pypiserver": Credentials("valohai-ci", secrets.token_urlsafe(18)),
         "devpi": Credentials("valohai-ci", secrets.token_urlsafe(18)),
     }
+
+
+def _private_key(text: str) -> str | None:
+    """The private key of a JSON key file's text (a Google service account's), or None if it isn't one."""
+    if not text.startswith("{"):
+        return None
+    try:
+        key = json.loads(text).get("private_key")
+    except (ValueError, AttributeError):
+        return None
+    return key if isinstance(key, str) else None
 
 
 def _random(alphabet: str, length: int) -> str:
@@ -93,6 +123,10 @@ class Secret:
     @functools.cached_property
     def forms(self) -> dict[str, str]:
         c = self.credentials
+        if (key := _private_key(c.password)) is not None:
+            # A key file: what identifies it is its private key. Its field names ("private_key") are in
+            # every key file, and a log that shows a package named my_private_package leaks nothing.
+            return {"private key": key}
         basic = base64.b64encode(f"{c.username}:{c.password}".encode()).decode()
         forms = {
             "password": c.password,

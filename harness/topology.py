@@ -132,7 +132,7 @@ HOSTS = (
                    description="a repository without an external connection to PyPI"),
     )),
     Host("artifact-registry", "Google Artifact Registry", "https://europe-west1-python.pkg.dev", (
-        Repository("/acme-ml/ml-packages", ("private",), ("artifact-registry",),
+        Repository("/acme-ml/ml-packages", ("private",), ("artifact-registry", "artifact-registry-keyring"),
                    ("artifact-registry-url", "artifact-registry-access-token", "artifact-registry-modes",
                     "artifact-registry-status-codes"),
                    description="a standard repository"),
@@ -202,7 +202,7 @@ def host(name: str) -> Host:
     return next(h for h in HOSTS if h.name == name)
 
 
-Form = Literal["url", "raw-url", "named-url", "username", "password"]
+Form = Literal["url", "raw-url", "named-url", "user-url", "username", "password"]
 
 
 @dataclass(frozen=True)
@@ -269,6 +269,13 @@ ROLES = {
                credentials=f"special-{name}", form="password")
           for name, chars in SPECIAL_CHARACTERS.items()),
         *_vendor_roles(),
+        Role("artifact-registry-no-credentials", "the Google Artifact Registry repository's URL without credentials",
+             "artifact-registry", "/acme-ml/ml-packages"),
+        Role("artifact-registry-keyring-user", "the Artifact Registry repository's URL with the user name "
+             "oauth2accesstoken alone, for a keyring command", "artifact-registry", "/acme-ml/ml-packages",
+             "artifact-registry-keyring", "user-url"),
+        Role("gcp-service-account-key", "a Google service account's JSON key file, on one line, whose access tokens "
+             "Artifact Registry accepts", credentials="gcp-key", form="password"),
         Role("codeartifact-no-credentials", "the AWS CodeArtifact repository's URL without credentials",
              "codeartifact", CODEARTIFACT),
         Role("aws-access-key-id", "an AWS access key ID", credentials="aws", form="username"),
