@@ -137,4 +137,10 @@ SHOWN_BY = {
     "self-hosted-certificates::truststore-feature >=22.2,<23.3": "certificates",
     "netrc::machine-for-another-host": "no-credentials",
     "netrc::curl-machine-for-another-host": "unauthorized-401",
+    "keyring::no-input-auto": "no-matching-distribution",
+    "keyring::no-input >=20.3,<23.1": "no-matching-distribution",
+    "keyring::keyring-command-beside-pip": "no-credentials",
+    "keyring::keyring-command >=23.1,<26.2": "no-credentials",
+    "keyring::keyring-from-the-private-index": "no-credentials",
+    "keyring::uv-keyring-without-user-name": "unauthorized-401",
 }

@@ -165,7 +165,17 @@ REGISTRY = {
                    "A 403 is an authentication issue, possibly missing permissions; a 404 is a package not found.",
                    "Troubleshoot issues with Python packages",
                    "https://cloud.google.com/artifact-registry/docs/python/troubleshoot", emulated=True),
+        Documented("google-keyring-backend", "Google",
+                   "keyrings.google-artifactregistry-auth answers for hosts under .pkg.dev with the user "
+                   "oauth2accesstoken and an access token from Application Default Credentials (first the key file "
+                   "GOOGLE_APPLICATION_CREDENTIALS names), else from gcloud; it fails when neither has one.",
+                   "artifact-registry-python-tools (README and keyrings/gauth.py)",
+                   "https://github.com/GoogleCloudPlatform/artifact-registry-python-tools"),
         # Azure Artifacts
+        Documented("azure-artifacts-keyring", "Microsoft",
+                   "artifacts-keyring, a keyring backend for Azure Artifacts feeds, is a thin wrapper around the Azure "
+                   "Artifacts Credential Provider; it needs pip 19.2 or newer.",
+                   "artifacts-keyring (PyPI)", "https://pypi.org/project/artifacts-keyring/"),
         Documented("azure-feed-urls", "Microsoft",
                    "A project-scoped feed is at pkgs.dev.azure.com/<org>/<project>/_packaging/<feed>/pypi/simple/, "
                    "an organization-scoped one at pkgs.dev.azure.com/<org>/_packaging/<feed>/pypi/simple/; the user "
@@ -250,6 +260,22 @@ REGISTRY = {
                    "~/.netrc only when NETRC is unset.",
                    "pip's vendored requests: utils.get_netrc_auth",
                    "https://github.com/pypa/pip/blob/26.3/src/pip/_vendor/requests/utils.py"),
+        Documented("pip-keyring-provider", "pip",
+                   "--keyring-provider (PIP_KEYRING_PROVIDER) takes auto, disabled, import or subprocess; auto, the "
+                   "default, doesn't ask keyring at all under --no-input; subprocess runs the keyring command found "
+                   "on PATH and needs a user name in the URL.",
+                   "Authentication: Keyring Support",
+                   "https://pip.pypa.io/en/stable/topics/authentication/#keyring-support"),
+        Documented("pip-keyring-history", "pip",
+                   "pip 21.1 asks the keyring only for a URL that answered 401 (before, for every URL); pip 23.1 "
+                   "added --keyring-provider; pip 26.2 takes the user name from keyring's command as well.",
+                   "pip's changelog (NEWS.rst): 21.1, 23.1 #8719, 26.2 #12543",
+                   "https://github.com/pypa/pip/blob/26.3/NEWS.rst"),
+        Documented("pip-keyring-own-scripts", "pip",
+                   "Looking for the keyring command, pip skips the folder of its own scripts and searches the rest "
+                   "of PATH.",
+                   "pip source: network/auth.py, get_keyring_provider",
+                   "https://github.com/pypa/pip/blob/26.3/src/pip/_internal/network/auth.py"),
         Documented("uv-index-strategy", "uv",
                    "By default (first-index) uv takes a name's versions from the first index that has it; "
                    "unsafe-best-match behaves like pip.",
@@ -273,6 +299,17 @@ REGISTRY = {
                    "uv always reads .netrc for a URL without credentials: the file the NETRC variable names, else "
                    "~/.netrc.",
                    "HTTP credentials: netrc files", "https://docs.astral.sh/uv/concepts/authentication/http/#netrc-files"),
+        Documented("uv-keyring-subprocess", "uv",
+                   "uv asks a keyring only with --keyring-provider subprocess (UV_KEYRING_PROVIDER), off by default, "
+                   "by running the keyring command, and only for a URL with a user name (or authenticate = "
+                   "\"always\"); it doesn't wait for a 401.",
+                   "HTTP credentials: Keyring providers",
+                   "https://docs.astral.sh/uv/concepts/authentication/http/#keyring-providers"),
+        Documented("uv-google-keyring", "uv",
+                   "With keyring and keyrings.google-artifactregistry-auth installed as a tool, uv reaches Artifact "
+                   "Registry with --keyring-provider subprocess and the user name oauth2accesstoken in the URL.",
+                   "Using uv with Google Artifact Registry",
+                   "https://docs.astral.sh/uv/guides/integration/google/"),
         Documented("uv-docker-images", "uv",
                    "uv's images with Python are built FROM the official python:3.x images of Debian 13 (trixie), "
                    "full and slim, and of Alpine, with uv and uvx in /usr/local/bin.",
