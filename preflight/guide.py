@@ -22,6 +22,7 @@ PAGES = {
     "requirements-variable": ("install/environment-variables", "refer-to-a-variable-in-requirementstxt"),
     "certificates": ("troubleshooting", "certificates"),
     "netrc": ("install/credentials-outside-the-url", "netrc"),
+    "keyring": ("install/credentials-outside-the-url", "keyring"),
 }
 
 

@@ -50,6 +50,10 @@ RULES = {rule.name: rule for rule in [
                                                     "credentials: pip asks for a user name and stops"),
     Rule("log-leak", _ERROR, "a command prints a secret into the execution log, where Valohai warns it can still be "
                              "printed (warning: it prints every variable in a step that declares no secret)"),
+    Rule("keyring-behind-its-index", _WARNING, "a keyring package is installed from the index it is meant to open "
+                                               "(PIP_INDEX_URL for the whole step): it gets the 401 it should answer"),
+    Rule("keyring-not-asked", _WARNING, "the step installs a keyring, but under --no-input (PIP_NO_INPUT) pip's "
+                                        "default keyring provider never asks it"),
     Rule("netrc-left-behind", _WARNING, "a ~/.netrc the step writes is still in place when a later command, such as "
                                         "the training code, runs: it can read the token"),
     Rule("insecure-index-url", _ERROR, "an index URL with http://: the token would travel in clear text"),
