@@ -162,6 +162,17 @@ DEVIATIONS = (
         shows="pip's and uv's lines for installing them; the token never shows.",
     ),
     Deviation(
+        "pipelines",
+        "A pipeline's nodes run one after another, each as an execution of its own: a node after the nodes whose "
+        "outputs it takes, otherwise in the file's order. The files a node leaves in /valohai/outputs that an edge's "
+        "glob matches are copied into the next node's /valohai/inputs/<input name>/, in place of the input's defaults "
+        "(edge-merge-mode: replace); a node that fails stops the rest (on-error: stop-all). Every node gets the "
+        "project's variables, and an organization group's only if its step lists the group.",
+        "Valohai documents the edges and the paths; it uploads outputs to a data store and "
+        "downloads them again, which here is a copy.",
+        shows="Each node's log follows a line --- node <name>: an execution of step <step> ---.",
+    ),
+    Deviation(
         "closed stdin",
         "An execution's standard input is closed (/dev/null).",
         "Valohai doesn't document what an execution's stdin is; its local emulator starts the container with "
@@ -214,6 +225,8 @@ NOT_EMULATED = (
      "$VH_OUTPUTS_DIR, which hold the sandbox's paths here and /valohai/... on Valohai."),
     ("A keyring backend's other sources: gcloud, and the service account of a worker on Google Cloud (the "
      "metadata server), which would need no secret at all; the backend reads a key file only."),
+    ("In pipelines: parameters, metadata edges, deployment and task nodes, nodes that run side by side, "
+     "reused executions, and the data store with its datum:// ids."),
     ("Which value wins when a project variable and a step default name the same variable: Valohai doesn't "
      "document it, and no scenario sets a variable that its step gives a default."),
     ("Whether a value from an organization group satisfies optional: false: Valohai documents it for "

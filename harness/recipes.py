@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from valohai_yaml.objs import Step
 
-from harness import catalogue, derivation, pip_versions
+from harness import catalogue, derivation, pip_versions, pipelines
 from harness.fidelity import DEFAULT_TIME_LIMIT
 from harness.images import HOW_TO_ADD, SUPPORTED, Image, image
 from harness.topology import INPUT_FILES, ROLES
@@ -65,6 +65,9 @@ class Expect(_Strict):
                                description="true: the scenario shows a leak on purpose, and one must be found")
     files: dict[str, FileState] = Field(default={}, description="paths in the image (/root/.cache/pip) the execution "
                                                                 "must leave behind, or not")
+    secret_free: list[str] = Field(default=[], alias="secret-free",
+                                   description="with pipeline: nodes whose execution must get no secret, in its "
+                                               "environment or its inputs")
 
 
 class ModelExpect(_Strict):
@@ -90,6 +93,8 @@ class PipExpect(ModelExpect):
 class Scenario(_Strict):
     description: str = Field(description="one sentence on what this run shows")
     step: str | None = Field(default=None, description="the step to run; default: the file's step")
+    pipeline: str | None = Field(default=None, description="a pipeline of valohai.yaml to run instead of a step: each "
+                                                           "node an execution, outputs handed on as inputs")
     groups: dict[str, dict[str, str]] = Field(
         default={}, description="organization variable groups the step lists: group ID -> {variable: index role}; "
                                 "a group supplies its variables only to a step that lists it")
@@ -111,9 +116,11 @@ class Scenario(_Strict):
         default={}, description="only where older pips change the result: a version range such as '<22.2' -> "
                                 "because, and the keys of expect that differ")
 
-    def supplied(self) -> dict[str, str]:
-        """Every variable the scenario supplies by role, organization groups first, then the project's."""
-        merged = {var: role for members in self.groups.values() for var, role in members.items()}
+    def supplied(self, step: Step | None = None) -> dict[str, str]:
+        """Every variable the scenario supplies by role (to ``step``: from the groups it lists), organization groups
+        first, then the project's."""
+        merged = {var: role for group, members in self.groups.items()
+                  if step is None or group in step.environment_variable_groups for var, role in members.items()}
         return merged | self.variables
 
     def expect_under(self, model: ExecutionModel) -> Expect:
@@ -184,6 +191,8 @@ class Plan:
     derived: tuple[ExecutionModel, ...] = ()  # other models whose run this one's may show (harness.derivation)
     pip: str | None = None  # another pip of the matrix than the pinned one
     uv: str | None = None  # another uv than the pinned one
+    nodes: tuple[pipelines.Node, ...] = ()  # a pipeline's, in the order they run; ``step`` is the last one's
+    node: str | None = None  # the pipeline node this plan runs
 
     @property
     def id(self) -> str:
@@ -208,10 +217,17 @@ class Plan:
 
     @property
     def script(self) -> str:
-        return self.model.script(valohai.commands(self.step))
+        steps = [node.step for node in self.nodes] or [self.step]
+        return "\n".join(self.model.script(valohai.commands(step)) for step in steps)
 
     def missing_required(self) -> list[str]:
-        return missing_required(self.step, set(self.scenario.supplied()))
+        steps = [node.step for node in self.nodes] or [self.step]
+        return list(dict.fromkeys(name for step in steps
+                                  for name in missing_required(step, set(self.scenario.supplied(step)))))
+
+    def for_node(self, node: pipelines.Node) -> Plan:
+        """The plan of one node's execution."""
+        return dataclasses.replace(self, step=node.step, image=image(node.step.image), nodes=(), node=node.name)
 
     def alone(self) -> list[Plan]:
         """This plan's models, each a plan of its own (asked for by its own test id)."""
@@ -232,6 +248,10 @@ class Recipe:
         return self.spec.scenarios
 
     def step_name(self, scenario: str) -> str:
+        """The scenario's step; a pipeline's last node's."""
+        name = self.scenarios[scenario].pipeline
+        if name:
+            return pipelines.nodes(self.valohai.config, name)[-1].step.name
         return self.scenarios[scenario].step or self.spec.step
 
     def plan(self, name: str, model: ExecutionModel = models.DEFAULT, pip: str | None = None,
@@ -240,7 +260,9 @@ class Recipe:
         step = self.valohai.step(self.step_name(name))
         expect = scenario.expect_under_pip(model, pip) if pip else scenario.expect_under(model)
         installs = {project: Provenance.parse(text) for project, text in expect.installed.items()}
-        return Plan(self, name, scenario, step, image(step.image), model, expect, installs, pip=pip, uv=uv)
+        nodes = pipelines.nodes(self.valohai.config, scenario.pipeline) if scenario.pipeline else ()
+        return Plan(self, name, scenario, step, image(step.image), model, expect, installs, pip=pip, uv=uv,
+                    nodes=nodes)
 
     def scenario_named(self, name: str) -> Scenario:
         if name not in self.scenarios:
@@ -292,7 +314,8 @@ def _fold_derivable(plans: list[Plan]) -> list[Plan]:
     (``derivation``): the same expectations, no log of its own, items that join into the same commands."""
     lines = next((p for p in plans if p.model == models.LINES_SH and not p.has_own_log), None)
     chain = next((p for p in plans if p.model == models.AND_CHAIN_SH and not p.has_own_log), None)
-    if lines is None or chain is None or lines.expect != chain.expect or lines.expect.outcome == "rejected":
+    if lines is None or chain is None or lines.expect != chain.expect or lines.expect.outcome == "rejected" \
+            or lines.nodes:  # a pipeline's statuses are several executions'
         return plans
     if derivation.why_not(valohai.commands(lines.step)) is not None:
         return plans
@@ -383,6 +406,12 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
     steps = ", ".join(vh.config.steps) or "none"
     for name, scenario in spec.scenarios.items():
         at = ("scenarios", name)
+        if scenario.pipeline:
+            found = pipelines.problems(vh.config, scenario.pipeline)
+            found += ["a scenario runs a step or a pipeline, not both"] if scenario.step else []
+            problems += [problem((*at, "pipeline"), message) for message in found]
+            if found:
+                continue
         step_name = recipe.step_name(name)
         step = vh.step(step_name) if step_name else None
         if step is None:
@@ -390,35 +419,38 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
             problems.append(problem(keys, f"valohai.yaml has no step '{step_name}' (steps: {steps})"
                                     if step_name else f"scenario '{name}' names no step (steps: {steps})"))
             continue
-        if image(step.image) is None:
-            problems.append(Problem(
-                vh.path, vh.line(*vh.step_keys(step.name), "image"),
-                f"image '{step.image}' can't be emulated: the harness knows {SUPPORTED}; {HOW_TO_ADD}",
-            ))
-        declared = valohai.declared_variables(step)
+        run = [n.step for n in pipelines.nodes(vh.config, scenario.pipeline)] if scenario.pipeline else [step]
+        what = f"pipeline '{scenario.pipeline}'" if scenario.pipeline else f"step '{step.name}'"
+        for each in run:
+            if image(each.image) is None:
+                problems.append(Problem(
+                    vh.path, vh.line(*vh.step_keys(each.name), "image"),
+                    f"image '{each.image}' can't be emulated: the harness knows {SUPPORTED}; {HOW_TO_ADD}",
+                ))
+        declared = {var: v for each in run for var, v in valohai.declared_variables(each).items()}
+        unset = [var for each in run for var in missing_required(each, set(scenario.supplied(each)))]
         if not _SLUG.match(name):
             problems.append(problem(at, f"scenario name '{name}' must be lowercase words joined by '-'"))
         for group, members in scenario.groups.items():
-            if group not in step.environment_variable_groups:
+            if not any(group in each.environment_variable_groups for each in run):
                 problems.append(problem(
                     (*at, "groups", group),
-                    f"scenario '{name}' supplies group '{group}', which step '{step.name}' does not list "
+                    f"scenario '{name}' supplies group '{group}', which {what} does not list "
                     "in environment-variable-groups",
                 ))
-            unset = missing_required(step, set(scenario.supplied()))
             for var, role in members.items():
                 problems += _role_problems(source, (*at, "groups", group, var), role)
                 close = difflib.get_close_matches(var, unset, n=1)
                 if var not in declared and close:
                     problems.append(problem((*at, "groups", group, var),
-                                            f"group '{group}' supplies {var}, which step '{step.name}' doesn't "
+                                            f"group '{group}' supplies {var}, which {what} doesn't "
                                             f"declare: did you mean {close[0]}, which it requires and nothing "
                                             "supplies?"))
         for var, role in scenario.variables.items():
             if var not in declared:
                 problems.append(problem(
                     (*at, "variables", var),
-                    f"scenario '{name}' supplies {var}, which step '{step.name}' does not declare "
+                    f"scenario '{name}' supplies {var}, which {what} does not declare "
                     f"in environment-variables (declared: {', '.join(declared) or 'none'})",
                 ))
             problems += _role_problems(source, (*at, "variables", var), role)
@@ -431,19 +463,18 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                                         "files: supply the variable under variables: with an index role "
                                         "(python -m harness roles)"))
         for name, kind in scenario.inputs.items():
-            if name not in step.inputs:
-                problems.append(problem((*at, "inputs", name), f"step '{step.name}' has no input '{name}' "
-                                        f"(inputs: {', '.join(step.inputs) or 'none'})"))
+            if not any(name in each.inputs for each in run):
+                problems.append(problem((*at, "inputs", name), f"{what} has no input '{name}' "
+                                        f"(inputs: {', '.join(i for each in run for i in each.inputs) or 'none'})"))
             if kind not in INPUT_FILES:
                 problems.append(problem((*at, "inputs", name), f"unknown input file '{kind}'"
                                         f"{_did_you_mean(kind, list(INPUT_FILES))}"))
-        missing = missing_required(step, set(scenario.supplied()))
         if scenario.expect.outcome == "rejected":
-            if not missing:
+            if not unset:
                 problems.append(problem(
                     (*at, "expect", "outcome"),
                     f"scenario '{name}' expects Valohai to refuse the execution, but it supplies every variable "
-                    f"step '{step.name}' requires; leave one unset",
+                    f"{what} requires; leave one unset",
                 ))
             if not scenario.expect.rejected_because:
                 problems.append(problem((*at, "expect"), "outcome rejected needs rejected-because: the reason "
@@ -453,13 +484,14 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
             if scenario.pips:
                 problems.append(problem((*at, "pips"), "a rejected execution never runs, so no pip differs"))
         else:
-            for var in missing:
-                problems.append(problem(
-                    at,
-                    f"scenario '{name}' leaves {var} unset, but step '{step.name}' requires it "
-                    f"(optional: false, no default, {vh.path.name} line {vh.line(*vh.variable_keys(step.name, var))}); "
-                    "Valohai refuses to create such an execution (write outcome: rejected to show that)",
-                ))
+            for each in run:
+                for var in missing_required(each, set(scenario.supplied(each))):
+                    problems.append(problem(
+                        at,
+                        f"scenario '{name}' leaves {var} unset, but step '{each.name}' requires it (optional: false, "
+                        f"no default, {vh.path.name} line {vh.line(*vh.variable_keys(each.name, var))}); "
+                        "Valohai refuses to create such an execution (write outcome: rejected to show that)",
+                    ))
             if scenario.expect.rejected_because:
                 problems.append(problem((*at, "expect", "rejected-because"), "rejected-because goes with outcome: rejected"))
         for model in scenario.models:
@@ -469,6 +501,11 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                     f"unknown execution model '{model}'{_did_you_mean(model, list(models.BY_NAME))}",
                 ))
         problems.extend(_expectation_problems(source, at, scenario.expect))
+        nodes = [n.name for n in pipelines.nodes(vh.config, scenario.pipeline)] if scenario.pipeline else []
+        for i, node in enumerate(scenario.expect.secret_free):
+            if node not in nodes:
+                problems.append(problem((*at, "expect", "secret-free", i), f"secret-free names pipeline nodes, and "
+                                        f"{what} has no node '{node}' (nodes: {', '.join(nodes) or 'none'})"))
         for model, override in scenario.models.items():
             if model in models.BY_NAME:
                 only_changes = Expect(outcome="success", installed=override.installed or {},

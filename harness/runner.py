@@ -15,9 +15,10 @@ import os
 import platform
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness import checks, derivation, execution, fidelity, logs, tables
+from harness import checks, derivation, execution, fidelity, logs, pipelines, tables
 from harness.checks import Evidence, Verdict
 from harness.execution import Completed
 from harness.fidelity import PROXY_VARIABLES
@@ -71,8 +72,9 @@ class ScenarioRun:
 
     @property
     def executions(self) -> int:
-        """How many executions this run made (a rejected one makes none)."""
-        return (self.completed is not None) + sum(run.executions for run in self.made)
+        """How many executions this run made (a rejected one makes none; a pipeline, one per node that ran)."""
+        ran = 0 if self.completed is None else len(self.evidence.given) if self.plan.nodes else 1
+        return ran + sum(run.executions for run in self.made)
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,23 @@ class Prepared:
         return execution.run(self.argv, self.env, self.time_limit)
 
 
-def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None) -> Prepared:
-    """A fresh sandbox holding the recipe, the variables its execution gets, and the script it runs."""
+def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None, inputs: dict[str, list[Path]] | None = None
+            ) -> Prepared:
+    """A fresh sandbox holding the recipe, its inputs, the variables its execution gets, and the script it runs.
+
+    ``inputs``: files a pipeline's edges bring, by input name.
+    """
     toolset = toolset or lab.toolset(plan.pip, plan.uv)
     world = lab.world(squatter=plan.scenario.squatter_on_pypi)
     box = toolset.sandboxes.take().fill(plan.recipe.folder, plan.recipe.files())
     if plan.image.has_uv:
         box.add_uv(toolset.template)
     for name, kind in plan.scenario.inputs.items():
-        box.add_input(name, *lab.input_file(kind))
+        if name in plan.step.inputs:
+            box.add_input(name, *lab.input_file(kind))
+    for name, files in (inputs or {}).items():
+        for file in files:
+            box.add_input(name, file.name, file.read_bytes())
     env = execution_environment(plan, world, box)
     commands = valohai.commands(plan.step)
     script = derivation.recording(plan.model, commands, box.root / _STATUSES) if plan.derived else plan.script
@@ -118,17 +128,21 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
         return ScenarioRun(plan, header, f"{logs.HEADER_PREFIX}{rejection}\n", None, checks.judge(plan, evidence),
                            evidence)
     toolset = lab.toolset(plan.pip, plan.uv)
-    prepared = prepare(lab, plan, toolset)
-    box = prepared.box
+    made: list[Made] = []  # the executions: one, or a pipeline's nodes'; the last one's image is judged
     try:
         mark, before = len(lab.outside_attempts()), lab.statuses()
-        completed = prepared.execute()
+        if plan.nodes:
+            pipelines.run(plan.nodes, lambda node, files: _make(lab, plan.for_node(node), toolset, made, files))
+        else:
+            _make(lab, plan, toolset, made)
+        box, completed = made[-1].box, _completed(plan, made)
         lab.world(squatter=plan.scenario.squatter_on_pypi)  # an index that died meanwhile is the story, not pip's errors
-        log = shown_log(lab, toolset, box, completed.output)
+        log = "".join(_heading(m) + _ended(shown_log(lab, toolset, m.box, m.completed.output)) for m in made)
         evidence = Evidence(
             completed, None, log, checks.installed(box.installed), lab.statuses() - before,
-            checks.find_leaks(completed.output, box.repository_after, lab.secrets), lab.outside_attempts()[mark:],
-            {path: (box.image / path.lstrip("/")).exists() for path in plan.expect.files},
+            [leak for m in made for leak in checks.find_leaks(m.completed.output, m.box.repository_after, lab.secrets)],
+            lab.outside_attempts()[mark:], {path: (box.image / path.lstrip("/")).exists() for path in plan.expect.files},
+            {m.plan.node: checks.secrets_given(m.prepared.env, m.inputs, lab.secrets) for m in made if m.plan.node},
         )
         committed = f"{logs.HEADER_PREFIX}{how_it_ran(plan, toolset)}\n{log}"
         done = ScenarioRun(plan, header, committed, completed, checks.judge(plan, evidence), evidence)
@@ -146,13 +160,68 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
                 else:
                     alone = replace(plan, model=model, same_as=(), derived=())
                     done.made.append(run(lab, alone, keep=keep, update_log=update_log))
-        done.header += [f"Sandbox kept in {box.root}; what the execution wrote is in {box.layer}"] if keep else []
+        done.header += [f"Sandbox kept in {m.box.root}; what the execution wrote is in {m.box.layer}"
+                        for m in made] if keep else []
         return done
     finally:
-        if keep:
-            janitor.forget_path(str(box.root))
-        else:
-            toolset.sandboxes.discard(box)
+        for m in made:
+            if keep:
+                janitor.forget_path(str(m.box.root))
+            else:
+                toolset.sandboxes.discard(m.box)
+
+
+@dataclass
+class Made:
+    """One execution a run makes: its step's, or a pipeline node's."""
+
+    plan: Plan
+    prepared: Prepared
+    completed: Completed | None = None
+
+    @property
+    def box(self) -> Sandbox:
+        return self.prepared.box
+
+    @property
+    def succeeded(self) -> bool:
+        return self.completed is not None and self.completed.outcome == "success"
+
+    @property
+    def outputs(self) -> Path:
+        """What it saved in /valohai/outputs, seen from outside."""
+        return self.box.layer / "valohai" / "outputs"
+
+    @property
+    def inputs(self) -> Path:
+        return self.box.layer / "valohai" / "inputs"
+
+
+def _make(lab: Lab, plan: Plan, toolset: Toolset, made: list[Made], inputs: dict[str, list[Path]] | None = None
+          ) -> Made:
+    """Prepare and execute ``plan``, listed in ``made`` before it runs so that its sandbox is cleaned up."""
+    one = Made(plan, prepare(lab, plan, toolset, inputs))
+    made.append(one)
+    one.completed = one.prepared.execute()
+    return one
+
+
+def _completed(plan: Plan, made: list[Made]) -> Completed:
+    """The run's one execution; a pipeline's, as one: the status of the node that stopped it, or of the last."""
+    if not plan.nodes:
+        return made[0].completed
+    last = made[-1].completed
+    return Completed(last.exit_code, last.timed_out, "".join(_heading(m) + _ended(m.completed.output) for m in made),
+                     sum(m.completed.seconds for m in made), last.time_limit)
+
+
+def _ended(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def _heading(made: Made) -> str:
+    """The line before a pipeline node's log, as Valohai shows each node as an execution of its own."""
+    return f"--- node {made.plan.node}: an execution of step {made.plan.step.name} ---\n" if made.plan.node else ""
 
 
 def committed_log(plan: Plan, log: str, passed: bool, update: bool) -> Verdict:
@@ -215,7 +284,7 @@ def execution_environment(plan: Plan, world: World, box: Sandbox) -> dict[str, s
     env.update({name: world.gateway.url for name in PROXY_VARIABLES if "no" not in name.lower()})
     env.update({"NO_PROXY": _DIRECT, "no_proxy": _DIRECT})
     env.update({n: v.default for n, v in valohai.declared_variables(plan.step).items() if v.default is not None})
-    env.update({var: world.value(ROLES[role]) for var, role in scenario.supplied().items()})
+    env.update({var: world.value(ROLES[role]) for var, role in scenario.supplied(plan.step).items()})
     env.update(scenario.overrides)
     if plan.image.has_uv and not (env.get("UV_SYSTEM_CERTS") or env.get("UV_NATIVE_TLS")):
         env.setdefault("SSL_CERT_FILE", fidelity.UV_ROOTS)  # uv's built-in roots, where uv would use them
@@ -229,6 +298,9 @@ def _header(plan: Plan, lab: Lab) -> list[str]:
         f"Step {step.name}, image {step.image} "
         f"({plan.image.describe(plan.pip or PINNED_PIP, plan.uv or PINNED_UV)})",
     ]
+    if plan.nodes:
+        lines.append(f"Pipeline {scenario.pipeline}: " + ", then ".join(f"node {n.name} (step {n.step.name})"
+                                                                       for n in plan.nodes))
     lines += [
         f"Organization group {group}: {var} = <{role}>: {ROLES[role].description}"
         for group, members in scenario.groups.items() for var, role in members.items()
