@@ -276,6 +276,15 @@ REGISTRY = {
                    "of PATH.",
                    "pip source: network/auth.py, get_keyring_provider",
                    "https://github.com/pypa/pip/blob/26.3/src/pip/_internal/network/auth.py"),
+        Documented("pip-find-links", "pip",
+                   "--find-links with a local directory makes pip look for archives in its listing, beside the "
+                   "index; --no-index ignores the package index, leaving only the --find-links locations.",
+                   "pip install: --no-index, --find-links",
+                   "https://pip.pypa.io/en/stable/cli/pip_install/#cmdoption-no-index"),
+        Documented("pip-wheel", "pip",
+                   "pip wheel builds wheels for the requirements and all their dependencies, or takes the wheels an "
+                   "index has, into --wheel-dir.",
+                   "pip wheel", "https://pip.pypa.io/en/stable/cli/pip_wheel/"),
         Documented("uv-index-strategy", "uv",
                    "By default (first-index) uv takes a name's versions from the first index that has it; "
                    "unsafe-best-match behaves like pip.",
@@ -326,6 +335,12 @@ REGISTRY = {
                    "uv changelog 0.11.x: 0.11.0 breaking changes; 0.11.9 documentation",
                    "https://github.com/astral-sh/uv/blob/main/changelogs/0.11.x.md"),
         # Valohai
+        Documented("valohai-pipeline-edges", "Valohai",
+                   "A pipeline edge [node.output.<glob>, node2.input.<name>] passes the files the source execution "
+                   "saved under /valohai/outputs whose paths match the glob to the target execution, at "
+                   "/valohai/inputs/<name>/; by default they replace the input's defaults.",
+                   "Pass Data Between Pipeline Nodes", "https://docs.valohai.com/pipelines/pass-parameters-and-data",
+                   emulated=True),
         Documented("valohai-private-pypi", "Valohai",
                    "Valohai's own guide copies the index URL from Artifactory's Set Up Client/CI Tool, stores it "
                    "as a secret variable, points pip at it with pip config set global.index-url (saying pip then "

@@ -23,6 +23,7 @@ PAGES = {
     "certificates": ("troubleshooting", "certificates"),
     "netrc": ("install/credentials-outside-the-url", "netrc"),
     "keyring": ("install/credentials-outside-the-url", "keyring"),
+    "wheelhouse": ("install/wheelhouse", ""),
 }
 
 

@@ -223,6 +223,14 @@ def test_an_index_url_default_without_credentials_beside_a_keyring(tmp_path, key
     assert [f for f in lint_step(tmp_path, items, extra) if f[2] == "index-url-without-credentials"] == found
 
 
+@pytest.mark.parametrize(("item", "found"), [
+    ('pip install --find-links "$VH_INPUTS_DIR/wheelhouse" my-private-package', [(5, "warning", "dependency-confusion")]),
+    ('pip install --no-index --find-links "$VH_INPUTS_DIR/wheelhouse" my-private-package', []),
+])
+def test_a_wheelhouse_without_no_index_is_read_beside_pypi(tmp_path, item, found):
+    assert [f for f in lint_step(tmp_path, [item]) if f[2] == "dependency-confusion"] == found
+
+
 GROUP = "    environment-variable-groups:\n      - 0193b6e4-2f1a-7c3d-8e5f-6a7b8c9d0e1f\n"
 
 
