@@ -165,12 +165,13 @@ DEVIATIONS = (
         "pipelines",
         "A pipeline's nodes run one after another, each as an execution of its own: a node after the nodes whose "
         "outputs it takes, otherwise in the file's order. The files a node leaves in /valohai/outputs that an edge's "
-        "glob matches are copied into the next node's /valohai/inputs/<input name>/, in place of the input's defaults "
+        "glob matches are copied into the next node's /valohai/inputs, in a folder named after the input, in place of "
+        "the input's defaults "
         "(edge-merge-mode: replace); a node that fails stops the rest (on-error: stop-all). Every node gets the "
         "project's variables, and an organization group's only if its step lists the group.",
         "Valohai documents the edges and the paths; it uploads outputs to a data store and "
         "downloads them again, which here is a copy.",
-        shows="Each node's log follows a line --- node <name>: an execution of step <step> ---.",
+        shows="Each node's log follows a line that names the node and its step.",
     ),
     Deviation(
         "closed stdin",

@@ -339,8 +339,7 @@ REGISTRY = {
                    "A pipeline edge [node.output.<glob>, node2.input.<name>] passes the files the source execution "
                    "saved under /valohai/outputs whose paths match the glob to the target execution, at "
                    "/valohai/inputs/<name>/; by default they replace the input's defaults.",
-                   "Pass Data Between Pipeline Nodes", "https://docs.valohai.com/pipelines/pass-parameters-and-data",
-                   emulated=True),
+                   "Pass Data Between Pipeline Nodes", "https://docs.valohai.com/pipelines/pass-parameters-and-data"),
         Documented("valohai-private-pypi", "Valohai",
                    "Valohai's own guide copies the index URL from Artifactory's Set Up Client/CI Tool, stores it "
                    "as a secret variable, points pip at it with pip config set global.index-url (saying pip then "
