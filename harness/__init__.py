@@ -23,6 +23,7 @@ the lint, the execution models and valohai.yaml's parsing are the ``preflight`` 
 - ``fetch``         set-up: the matrix's pip wheels, the older uv, the Node tools
 - ``toolsets``      the pinned pip and uv, or another of the matrix, as an image's files
 - ``lab``           one session's wheels, indexes, gateways and toolsets, started and stopped together
+- ``pipelines``     a valohai.yaml pipeline's nodes in the order they run, and the files each edge hands on
 - ``recipes``       ``examples/<slug>/`` folders: the scenario schema, validation, plans
 - ``derivation``    when a run under one execution model shows what another's would be
 - ``execution``     runs a script as root in a namespace of its own, under a time limit
@@ -30,7 +31,7 @@ the lint, the execution models and valohai.yaml's parsing are the ``preflight`` 
 - ``builds``        builds a scenario's image from its recipe's Dockerfile with buildah, and reads what it holds
 - ``checks``        judges an execution's evidence against its plan
 - ``tables``        each recipe's pip table (``logs/pip-matrix.json``): the verdicts of a run under another pip
-- ``runner``        runs one plan, for every axis (model, pip, uv), and returns every verdict
+- ``runner``        runs one plan (a step, or a pipeline node by node), for every axis, and returns every verdict
 - ``explain_rules`` derives the rules that send a failed log to its section (``preflight/explain_rules.json``)
 - ``cli``           ``python -m harness``; ``pytest_plugin`` collects recipes as tests, ``--pip-matrix`` included
 """

@@ -22,10 +22,11 @@ class Dist:
     scripts: tuple[tuple[str, str], ...] = ()  # console scripts: (name, "module:function")
     requires_python: str | None = None  # the wheel's Requires-Python, e.g. ">=3.13"
     tag: str = "py3-none-any"  # the wheel's compatibility tag: python-abi-platform
+    plugins: tuple[tuple[str, str, str], ...] = ()  # other entry points: (group, name, "module[:object]")
 
     @property
     def import_name(self) -> str:
-        return self.module or self.name.replace("-", "_")
+        return self.module or self.name.replace("-", "_")  # dotted: a package in a namespace (keyrings.gauth)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ PYPI = PackageSet(
         Dist("transformers", "4.30.0", ("numpy>=1.17", "packaging>=20.0", "pyyaml>=5.1")),
         Dist("transformers", "4.31.0", ("numpy>=1.17", "packaging>=20.0", "pyyaml>=5.1")),
         Dist("awscli", "1.36.0", source="awscli", scripts=(("aws", "awscli:main"),)),
+        Dist("keyring", "25.6.0", source="keyring", scripts=(("keyring", "keyring:main"),)),
+        Dist("keyrings.google-artifactregistry-auth", "1.1.2", ("keyring",), module="keyrings.gauth", source="gauth",
+             plugins=(("keyring.backends", "Google Auth", "keyrings.gauth"),)),
         # pip looks itself up on the index before each install (its self version check). PyPI's newest pip
         # is the pinned one, so the pinned pip prints no upgrade notice, and an older one prints PyPI's.
         Dist("pip", metadata.version("pip")),

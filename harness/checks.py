@@ -52,7 +52,7 @@ def installed(*site_packages: Path) -> dict[str, InstalledDist]:
     for dist in reversed(list(metadata.distributions(path=[str(p) for p in site_packages]))):
         built_by = "not a stub"
         for file in dist.files or ():
-            if file.name == "__init__.py" and len(file.parts) == 2:
+            if file.name == "__init__.py" and not file.parts[0].endswith(".dist-info"):  # keyrings/gauth/ too
                 match = _MARKER.search(Path(dist.locate_file(file)).read_text(errors="replace"))
                 if match:
                     built_by = match["index"]
@@ -87,6 +87,7 @@ class Evidence:
     outside_attempts: list[str]
     files: dict[str, bool] = field(default_factory=dict)  # each path the scenario asks about: whether it is there
     image: ImageEvidence | None = None  # where the scenario built the image: what it holds
+    given: dict[str, list[str]] = field(default_factory=dict)  # pipeline node -> where its execution got a secret
 
 
 def find_leaks(output: str, repository: Path | None, secrets: Secrets) -> list[str]:
@@ -97,6 +98,17 @@ def find_leaks(output: str, repository: Path | None, secrets: Secrets) -> list[s
             for file in sorted(repository.rglob("*")) if file.is_file()
             for where in leaks(file.read_text(errors="replace"), secrets)
         ]
+    return found
+
+
+def secrets_given(environment: dict[str, str], inputs: Path, secrets: Secrets) -> list[str]:
+    """Where an execution got a secret: a variable's value, or a file of its inputs (wheels included: stored, not
+    compressed, their text is readable)."""
+    found = [f"{where.split(' on line')[0]} in variable {name}" for name, value in environment.items()
+             for where in leaks(value, secrets)]
+    found += [f"{where.split(' on line')[0]} in input {file.relative_to(inputs)}"
+              for file in sorted(inputs.rglob("*")) if file.is_file()
+              for where in leaks(file.read_bytes().decode("utf-8", errors="replace"), secrets)]
     return found
 
 
@@ -136,6 +148,10 @@ def judge(plan: Plan, evidence: Evidence) -> list[Verdict]:
     for status in expect.index_answered:
         verdicts.append(Verdict(answered[status] > 0, f"an index answered HTTP {status}",
                                 "" if answered[status] else "answered " + format_statuses(answered)))
+    for node in expect.secret_free:
+        given = evidence.given.get(node)
+        verdicts.append(Verdict(given == [], f"node {node}'s execution gets no secret (variables, inputs)",
+                                "it didn't run" if given is None else "; ".join(given[:5])))
     found = evidence.leaks
     if expect.secret_leaks:
         verdicts.append(Verdict(bool(found), "the log shows (part of) a secret, as this scenario demonstrates",

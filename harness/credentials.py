@@ -11,6 +11,7 @@ import base64
 import functools
 import hmac
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -102,14 +103,26 @@ def session_credentials() -> dict[str, Credentials]:
         "codeartifact": Credentials("aws", authorization_token(aws.password, *CODEARTIFACT_DOMAIN)),
         "artifact-registry": Credentials("oauth2accesstoken", access_token(google["private_key"])),
         "artifact-registry-key": Credentials("_json_key_base64", key_base64(google)),
-        # The private key itself, as a secret no log may show (the key file's other fields name nobody).
-        "artifact-registry-private-key": Credentials("", google["private_key"].split("\n", 1)[1].rsplit("\n-----", 1)[0]),
+        "gcp-key": Credentials(google["client_email"], json.dumps(google)),  # the key file, known by its private key
         "azure-artifacts": Credentials("azure", _random(lower, 52)),
         "gitlab": Credentials("gitlab+deploy-token-1234567", "gldt-" + secrets.token_urlsafe(15).replace("-", "x")),
         "nexus": Credentials("valohai-ci", secrets.token_urlsafe(18)),
         "pypiserver": Credentials("valohai-ci", secrets.token_urlsafe(18)),
         "devpi": Credentials("valohai-ci", secrets.token_urlsafe(18)),
     }
+
+
+def _private_key(text: str) -> str | None:
+    """The private key of a JSON key file's text (a Google service account's), or None if it isn't one."""
+    if not text.startswith("{"):
+        return None
+    try:
+        key = json.loads(text).get("private_key")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(key, str):
+        return None
+    return re.sub(r"-----(?:BEGIN|END) [A-Z ]+-----", "", key).strip()  # PEM's armour is every key's and certificate's
 
 
 def _random(alphabet: str, length: int) -> str:
@@ -126,6 +139,10 @@ class Secret:
     @functools.cached_property
     def forms(self) -> dict[str, str]:
         c = self.credentials
+        if (key := _private_key(c.password)) is not None:
+            # A key file: what identifies it is its private key. Its field names ("private_key") are in
+            # every key file, and a log that shows a package named my_private_package leaks nothing.
+            return {"private key": key}
         basic = base64.b64encode(f"{c.username}:{c.password}".encode()).decode()
         forms = {
             "password": c.password,

@@ -201,6 +201,29 @@ DEVIATIONS = (
         shows="gcloud's line naming the activated account; the key and the token never show.",
     ),
     Deviation(
+        "the keyring packages",
+        "The keyring recipes install keyring and keyrings.google-artifactregistry-auth from the stand-in PyPI: small "
+        "packages that do what pip and uv call. keyring asks the backends registered under its entry point, and its "
+        "keyring command answers get, with --mode creds --output json; it has no system keyring. The backend answers "
+        "for hosts under .pkg.dev, as Google's does, from the service account key file that "
+        "GOOGLE_APPLICATION_CREDENTIALS names, and derives the access token from the key instead of asking Google; "
+        "the Artifact Registry stand-in accepts that token.",
+        "Nothing may leave 127.0.0.1, and the real packages need Google's token endpoint.",
+        shows="pip's and uv's lines for installing them; the token never shows.",
+    ),
+    Deviation(
+        "pipelines",
+        "A pipeline's nodes run one after another, each as an execution of its own: a node after the nodes whose "
+        "outputs it takes, otherwise in the file's order. The files a node leaves in /valohai/outputs that an edge's "
+        "glob matches are copied into the next node's /valohai/inputs, in a folder named after the input, in place of "
+        "the input's defaults "
+        "(edge-merge-mode: replace); a node that fails stops the rest (on-error: stop-all). Every node gets the "
+        "project's variables, and an organization group's only if its step lists the group.",
+        "Valohai documents the edges and the paths; it uploads outputs to a data store and "
+        "downloads them again, which here is a copy.",
+        shows="Each node's log follows a line that names the node and its step.",
+    ),
+    Deviation(
         "closed stdin",
         "An execution's standard input is closed (/dev/null).",
         "Valohai doesn't document what an execution's stdin is; its local emulator starts the container with "
@@ -273,6 +296,10 @@ NOT_EMULATED = (
     "How Valohai collects, timestamps and stores the log: here stdout and stderr are one stream.",
     ("Valohai's /valohai folder at that path: recipes reach inputs and outputs through $VH_INPUTS_DIR and "
      "$VH_OUTPUTS_DIR, which hold the sandbox's paths here and /valohai/... on Valohai."),
+    ("A keyring backend's other sources: gcloud, and the service account of a worker on Google Cloud (the "
+     "metadata server), which would need no secret at all; the backend reads a key file only."),
+    ("In pipelines: parameters, metadata edges, deployment and task nodes, nodes that run side by side, "
+     "reused executions, and the data store with its datum:// ids."),
     ("Which value wins when a project variable and a step default name the same variable: Valohai doesn't "
      "document it, and no scenario sets a variable that its step gives a default."),
     ("Whether a value from an organization group satisfies optional: false: Valohai documents it for "

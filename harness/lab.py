@@ -60,7 +60,8 @@ class World:
             return creds.password
         host = topology.host(role.host)
         userinfo = "" if creds is None else (
-            f"{creds.username}:{creds.password}" if role.form == "raw-url" else creds.userinfo()
+            f"{creds.username}:{creds.password}" if role.form == "raw-url"
+            else creds.userinfo().split(":", 1)[0] if role.form == "user-url" else creds.userinfo()
         )
         if role.form == "named-url":
             return " ".join(f"{name}={self._url(host, path, userinfo)}" for name, path in role.index)

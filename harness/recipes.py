@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from valohai_yaml.objs import Step
 
-from harness import catalogue, derivation, pip_versions
+from harness import catalogue, derivation, pip_versions, pipelines
 from harness.fidelity import DEFAULT_TIME_LIMIT
 from harness.images import HOW_TO_ADD, IMAGES, SUPPORTED, Image, image
 from harness.topology import INPUT_FILES, ROLES
@@ -84,6 +84,9 @@ class Expect(_Strict):
                                                                 "(/root/.cache/pip) the execution must leave behind, "
                                                                 "or not")
     image: ImageExpect | None = Field(default=None, description="with build: what the built image holds")
+    secret_free: list[str] = Field(default=[], alias="secret-free",
+                                   description="with pipeline: nodes whose execution must get no secret, in its "
+                                               "environment or its inputs")
 
 
 class ModelExpect(_Strict):
@@ -123,6 +126,8 @@ class Build(_Strict):
 class Scenario(_Strict):
     description: str = Field(description="one sentence on what this run shows")
     step: str | None = Field(default=None, description="the step to run; default: the file's step")
+    pipeline: str | None = Field(default=None, description="a pipeline of valohai.yaml to run instead of a step: each "
+                                                           "node an execution, outputs handed on as inputs")
     groups: dict[str, dict[str, str]] = Field(
         default={}, description="organization variable groups the step lists: group ID -> {variable: index role}; "
                                 "a group supplies its variables only to a step that lists it")
@@ -146,9 +151,11 @@ class Scenario(_Strict):
         default={}, description="only where older pips change the result: a version range such as '<22.2' -> "
                                 "because, and the keys of expect that differ")
 
-    def supplied(self) -> dict[str, str]:
-        """Every variable the scenario supplies by role, organization groups first, then the project's."""
-        merged = {var: role for members in self.groups.values() for var, role in members.items()}
+    def supplied(self, step: Step | None = None) -> dict[str, str]:
+        """Every variable the scenario supplies by role (to ``step``: from the groups it lists), organization groups
+        first, then the project's."""
+        merged = {var: role for group, members in self.groups.items()
+                  if step is None or group in step.environment_variable_groups for var, role in members.items()}
         return merged | self.variables
 
     def expect_under(self, model: ExecutionModel) -> Expect:
@@ -219,6 +226,8 @@ class Plan:
     derived: tuple[ExecutionModel, ...] = ()  # other models whose run this one's may show (harness.derivation)
     pip: str | None = None  # another pip of the matrix than the pinned one
     uv: str | None = None  # another uv than the pinned one
+    nodes: tuple[pipelines.Node, ...] = ()  # a pipeline's, in the order they run; ``step`` is the last one's
+    node: str | None = None  # the pipeline node this plan runs
 
     @property
     def id(self) -> str:
@@ -243,10 +252,17 @@ class Plan:
 
     @property
     def script(self) -> str:
-        return self.model.script(valohai.commands(self.step))
+        steps = [node.step for node in self.nodes] or [self.step]
+        return "\n".join(self.model.script(valohai.commands(step)) for step in steps)
 
     def missing_required(self) -> list[str]:
-        return missing_required(self.step, set(self.scenario.supplied()))
+        steps = [node.step for node in self.nodes] or [self.step]
+        return list(dict.fromkeys(name for step in steps
+                                  for name in missing_required(step, set(self.scenario.supplied(step)))))
+
+    def for_node(self, node: pipelines.Node) -> Plan:
+        """The plan of one node's execution."""
+        return dataclasses.replace(self, step=node.step, image=image(node.step.image), nodes=(), node=node.name)
 
     def alone(self) -> list[Plan]:
         """This plan's models, each a plan of its own (asked for by its own test id)."""
@@ -267,6 +283,10 @@ class Recipe:
         return self.spec.scenarios
 
     def step_name(self, scenario: str) -> str:
+        """The scenario's step; a pipeline's last node's."""
+        name = self.scenarios[scenario].pipeline
+        if name:
+            return pipelines.nodes(self.valohai.config, name)[-1].step.name
         return self.scenarios[scenario].step or self.spec.step
 
     def plan(self, name: str, model: ExecutionModel = models.DEFAULT, pip: str | None = None,
@@ -275,7 +295,9 @@ class Recipe:
         step = self.valohai.step(self.step_name(name))
         expect = scenario.expect_under_pip(model, pip) if pip else scenario.expect_under(model)
         installs = {project: Provenance.parse(text) for project, text in expect.installed.items()}
-        return Plan(self, name, scenario, step, self.image_of(scenario, step), model, expect, installs, pip=pip, uv=uv)
+        nodes = pipelines.nodes(self.valohai.config, scenario.pipeline) if scenario.pipeline else ()
+        return Plan(self, name, scenario, step, self.image_of(scenario, step), model, expect, installs, pip=pip, uv=uv,
+                    nodes=nodes)
 
     def image_of(self, scenario: Scenario, step: Step) -> Image | None:
         """The image a scenario's execution runs: one the harness stands in for, or, where the scenario builds the
@@ -340,7 +362,8 @@ def _fold_derivable(plans: list[Plan]) -> list[Plan]:
     (``derivation``): the same expectations, no log of its own, items that join into the same commands."""
     lines = next((p for p in plans if p.model == models.LINES_SH and not p.has_own_log), None)
     chain = next((p for p in plans if p.model == models.AND_CHAIN_SH and not p.has_own_log), None)
-    if lines is None or chain is None or lines.expect != chain.expect or lines.expect.outcome == "rejected":
+    if lines is None or chain is None or lines.expect != chain.expect or lines.expect.outcome == "rejected" \
+            or lines.nodes:  # a pipeline's statuses are several executions'
         return plans
     if derivation.why_not(valohai.commands(lines.step)) is not None:
         return plans
@@ -432,6 +455,12 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
     problems = []
     for name, scenario in spec.scenarios.items():
         at = ("scenarios", name)
+        if scenario.pipeline:
+            found = pipelines.problems(vh.config, scenario.pipeline)
+            found += ["a scenario runs a step or a pipeline, not both"] if scenario.step else []
+            problems += [Problem(source.path, source.line(*at, "pipeline"), message) for message in found]
+            if found:
+                continue
         step_name = recipe.step_name(name)
         step = vh.step(step_name) if step_name else None
         if step is None:
@@ -440,20 +469,14 @@ def _meaning_problems(recipe: Recipe) -> list[Problem]:
                                     f"valohai.yaml has no step '{step_name}' (steps: {steps})" if step_name
                                     else f"scenario '{name}' names no step (steps: {steps})"))
             continue
-        if scenario.build is not None:
-            problems += _build_problems(recipe, source, at, scenario.build)
-        elif image(step.image) is None:
-            problems.append(Problem(vh.path, vh.line(*vh.step_keys(step.name), "image"),
-                                    f"image '{step.image}' can't be emulated: the harness knows {SUPPORTED}; "
-                                    f"{HOW_TO_ADD} (or build it from a Dockerfile: build: in the scenario)"))
-        if scenario.expect.image is not None and scenario.build is None:
-            problems.append(Problem(source.path, source.line(*at, "expect", "image"),
-                                    "expect.image says what a built image holds: it goes with build:"))
+        runs = [n.step for n in pipelines.nodes(vh.config, scenario.pipeline)] if scenario.pipeline else [step]
+        problems += _image_problems(recipe, name, scenario, runs)
         if not _SLUG.match(name):
             problems.append(Problem(source.path, source.line(*at),
                                     f"scenario name '{name}' must be lowercase words joined by '-'"))
-        checks = (_supply_problems, _input_problems, _outcome_problems, _model_problems, _pip_range_problems)
-        problems += [found for check in checks for found in check(recipe, name, scenario, step)]
+        checks = (_supply_problems, _input_problems, _outcome_problems, _model_problems, _pip_range_problems,
+                  _pipeline_problems)
+        problems += [found for check in checks for found in check(recipe, name, scenario, runs)]
     for step_name, rules in spec.lint_finds.items():
         if vh.step(step_name) is None and not (recipe.folder / step_name).is_file():
             problems.append(Problem(source.path, source.line("lint-finds", step_name),
@@ -491,28 +514,49 @@ def _build_problems(recipe: Recipe, source: YamlSource, at: tuple, build: Build)
     return problems
 
 
-def _supply_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -> list[Problem]:
-    """Groups the step lists, variables it declares, roles that exist, overrides that are no credentials."""
-    source, at = recipe.source, ("scenarios", name)
+def _what(scenario: Scenario, steps: list[Step]) -> str:
+    return f"pipeline '{scenario.pipeline}'" if scenario.pipeline else f"step '{steps[0].name}'"
+
+
+def _image_problems(recipe: Recipe, name: str, scenario: Scenario, steps: list[Step]) -> list[Problem]:
+    """Images the harness can make, or a Dockerfile it can build; what a built image holds only where one is built."""
+    source, vh, at = recipe.source, recipe.valohai, ("scenarios", name)
+    if scenario.build is not None and scenario.pipeline:
+        return [Problem(source.path, source.line(*at, "build"), "build: goes with a step, not a pipeline")]
+    if scenario.build is not None:
+        return _build_problems(recipe, source, at, scenario.build)
+    problems = [Problem(vh.path, vh.line(*vh.step_keys(step.name), "image"),
+                        f"image '{step.image}' can't be emulated: the harness knows {SUPPORTED}; {HOW_TO_ADD} (or "
+                        "build it from a Dockerfile: build: in the scenario)")
+                for step in steps if image(step.image) is None]
+    if scenario.expect.image is not None:
+        problems.append(Problem(source.path, source.line(*at, "expect", "image"),
+                                "expect.image says what a built image holds: it goes with build:"))
+    return problems
+
+
+def _supply_problems(recipe: Recipe, name: str, scenario: Scenario, steps: list[Step]) -> list[Problem]:
+    """Groups the steps list, variables they declare, roles that exist, overrides that are no credentials."""
+    source, at, what = recipe.source, ("scenarios", name), _what(scenario, steps)
     problem = lambda keys, message: Problem(source.path, source.line(*keys), message)
-    declared = valohai.declared_variables(step)
-    unset = missing_required(step, set(scenario.supplied()))
+    declared = {var: v for step in steps for var, v in valohai.declared_variables(step).items()}
+    unset = [var for step in steps for var in missing_required(step, set(scenario.supplied(step)))]
     problems = []
     for group, members in scenario.groups.items():
-        if group not in step.environment_variable_groups:
+        if not any(group in step.environment_variable_groups for step in steps):
             problems.append(problem((*at, "groups", group), f"scenario '{name}' supplies group '{group}', which "
-                                    f"step '{step.name}' does not list in environment-variable-groups"))
+                                    f"{what} does not list in environment-variable-groups"))
         for var, role in members.items():
             problems += _role_problems(source, (*at, "groups", group, var), role)
             close = difflib.get_close_matches(var, unset, n=1)
             if var not in declared and close:
                 problems.append(problem((*at, "groups", group, var),
-                                        f"group '{group}' supplies {var}, which step '{step.name}' doesn't "
+                                        f"group '{group}' supplies {var}, which {what} doesn't "
                                         f"declare: did you mean {close[0]}, which it requires and nothing supplies?"))
     for var, role in scenario.variables.items():
         if var not in declared:
             problems.append(problem((*at, "variables", var),
-                                    f"scenario '{name}' supplies {var}, which step '{step.name}' does not declare "
+                                    f"scenario '{name}' supplies {var}, which {what} does not declare "
                                     f"in environment-variables (declared: {', '.join(declared) or 'none'})"))
         problems += _role_problems(source, (*at, "variables", var), role)
     for var, value in scenario.overrides.items():
@@ -526,31 +570,32 @@ def _supply_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) 
     return problems
 
 
-def _input_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -> list[Problem]:
+def _input_problems(recipe: Recipe, name: str, scenario: Scenario, steps: list[Step]) -> list[Problem]:
     source, at = recipe.source, ("scenarios", name, "inputs")
+    inputs = [input_name for step in steps for input_name in step.inputs]
     problems = []
     for input_name, kind in scenario.inputs.items():
-        if input_name not in step.inputs:
+        if input_name not in inputs:
             problems.append(Problem(source.path, source.line(*at, input_name),
-                                    f"step '{step.name}' has no input '{input_name}' "
-                                    f"(inputs: {', '.join(step.inputs) or 'none'})"))
+                                    f"{_what(scenario, steps)} has no input '{input_name}' "
+                                    f"(inputs: {', '.join(inputs) or 'none'})"))
         if kind not in INPUT_FILES:
             problems.append(Problem(source.path, source.line(*at, input_name),
                                     f"unknown input file '{kind}'{_did_you_mean(kind, list(INPUT_FILES))}"))
     return problems
 
 
-def _outcome_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -> list[Problem]:
-    """A rejected outcome where the step requires what nothing supplies, and only there."""
+def _outcome_problems(recipe: Recipe, name: str, scenario: Scenario, steps: list[Step]) -> list[Problem]:
+    """A rejected outcome where a step requires what nothing supplies, and only there."""
     source, vh, at = recipe.source, recipe.valohai, ("scenarios", name)
     problem = lambda keys, message: Problem(source.path, source.line(*keys), message)
-    missing = missing_required(step, set(scenario.supplied()))
+    missing = [(step, var) for step in steps for var in missing_required(step, set(scenario.supplied(step)))]
     expect = scenario.expect
     if expect.outcome != "rejected":
         problems = [problem(at, f"scenario '{name}' leaves {var} unset, but step '{step.name}' requires it "
                                 f"(optional: false, no default, {vh.path.name} line "
                                 f"{vh.line(*vh.variable_keys(step.name, var))}); Valohai refuses to create such an "
-                                "execution (write outcome: rejected to show that)") for var in missing]
+                                "execution (write outcome: rejected to show that)") for step, var in missing]
         if expect.rejected_because:
             problems.append(problem((*at, "expect", "rejected-because"), "rejected-because goes with outcome: rejected"))
         return problems
@@ -558,7 +603,7 @@ def _outcome_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step)
     if not missing:
         problems.append(problem((*at, "expect", "outcome"),
                                 f"scenario '{name}' expects Valohai to refuse the execution, but it supplies every "
-                                f"variable step '{step.name}' requires; leave one unset"))
+                                f"variable {_what(scenario, steps)} requires; leave one unset"))
     if not expect.rejected_because:
         problems.append(problem((*at, "expect"), "outcome rejected needs rejected-because: the reason Valohai gives, "
                                                  "e.g. the variable that is missing"))
@@ -569,7 +614,17 @@ def _outcome_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step)
     return problems
 
 
-def _model_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -> list[Problem]:
+def _pipeline_problems(recipe: Recipe, name: str, scenario: Scenario, steps: list[Step]) -> list[Problem]:
+    """secret-free names nodes of the scenario's pipeline."""
+    source, at = recipe.source, ("scenarios", name, "expect", "secret-free")
+    nodes = [n.name for n in pipelines.nodes(recipe.valohai.config, scenario.pipeline)] if scenario.pipeline else []
+    return [Problem(source.path, source.line(*at, i), f"secret-free names pipeline nodes, and "
+                                                      f"{_what(scenario, steps)} has no node '{node}' "
+                                                      f"(nodes: {', '.join(nodes) or 'none'})")
+            for i, node in enumerate(scenario.expect.secret_free) if node not in nodes]
+
+
+def _model_problems(recipe: Recipe, name: str, scenario: Scenario, steps: list[Step]) -> list[Problem]:
     """Models that exist, and packages the catalogue has, in the expectations and in each model's changes."""
     source, at = recipe.source, ("scenarios", name)
     problems = [Problem(source.path, source.line(*at, "models", model),
@@ -584,7 +639,7 @@ def _model_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -
     return problems
 
 
-def _pip_range_problems(recipe: Recipe, name: str, scenario: Scenario, step: Step) -> list[Problem]:
+def _pip_range_problems(recipe: Recipe, name: str, scenario: Scenario, steps: list[Step]) -> list[Problem]:
     """Each range is a version range that takes in pips of the matrix, not the pinned one, and no two share one."""
     source, at = recipe.source, ("scenarios", name)
     problems, claimed = [], {}

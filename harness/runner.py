@@ -16,9 +16,10 @@ import platform
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness import awsaccount, builds, checks, derivation, execution, fidelity, logs, tables
+from harness import awsaccount, builds, checks, derivation, execution, fidelity, logs, pipelines, tables
 from harness.checks import Evidence, Verdict
 from harness.execution import Completed
 from harness.janitor import janitor
@@ -70,8 +71,9 @@ class ScenarioRun:
 
     @property
     def executions(self) -> int:
-        """How many executions this run made (a rejected one makes none)."""
-        return (self.completed is not None) + sum(run.executions for run in self.made)
+        """How many executions this run made (a rejected one makes none; a pipeline, one per node that ran)."""
+        ran = 0 if self.completed is None else len(self.evidence.given) if self.plan.nodes else 1
+        return ran + sum(run.executions for run in self.made)
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,13 @@ class Prepared:
         return execution.run(self.argv, self.env, self.time_limit)
 
 
-def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None, built: builds.Built | None = None) -> Prepared:
-    """A fresh sandbox holding the recipe, the variables its execution gets, and the script it runs; on the image
-    ``built`` where the scenario built one, else on the toolset's template."""
+def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None, built: builds.Built | None = None,
+            inputs: dict[str, list[Path]] | None = None) -> Prepared:
+    """A fresh sandbox holding the recipe, its inputs, the variables its execution gets, and the script it runs; on
+    the image ``built`` where the scenario built one, else on the toolset's template.
+
+    ``inputs``: files a pipeline's edges bring, by input name.
+    """
     toolset = toolset or lab.toolset(plan.pip, plan.uv)
     world = lab.world(squatter=plan.scenario.squatter_on_pypi)
     box = toolset.sandboxes.take().fill(plan.recipe.folder, plan.recipe.files())
@@ -99,7 +105,11 @@ def prepare(lab: Lab, plan: Plan, toolset: Toolset | None = None, built: builds.
     for path, stub in plan.image.commands:
         box.add_command(path, stub)
     for name, kind in plan.scenario.inputs.items():
-        box.add_input(name, *lab.input_file(kind))
+        if name in plan.step.inputs:
+            box.add_input(name, *lab.input_file(kind))
+    for name, files in (inputs or {}).items():
+        for file in files:
+            box.add_input(name, file.name, file.read_bytes())
     env = execution_environment(plan, world, box)
     commands = valohai.commands(plan.step)
     script = derivation.recording(plan.model, commands, box.root / _STATUSES) if plan.derived else plan.script
@@ -127,25 +137,17 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
     if built is not None and not built.ok:
         return _not_built(lab, plan, toolset, header, built, update_log)
     plan = replace(plan, image=built.image) if built is not None else plan
-    prepared = prepare(lab, plan, toolset, built)
-    box = prepared.box
+    made: list[Made] = []  # the executions: one, or a pipeline's nodes'; the last one's image is judged
     try:
         mark, before = len(lab.outside_attempts()), lab.statuses()
-        completed = prepared.execute()
+        if plan.nodes:
+            pipelines.run(plan.nodes, lambda node, files: _make(lab, plan.for_node(node), toolset, made, files))
+        else:
+            _make(lab, plan, toolset, made, built=built)
+        box, completed = made[-1].box, _completed(plan, made)
         lab.world(squatter=plan.scenario.squatter_on_pypi)  # an index that died meanwhile is the story, not pip's errors
-        output = builds.build_log_and_execution(built, plan.step.name, completed.output) if built else completed.output
-        log = shown_log(lab, toolset, box, output)
-        printed = f"{built.printed}\n{completed.output}" if built else completed.output  # not what the image holds
-        lower = built.rootfs if built else toolset.template.root
-        evidence = Evidence(
-            completed, None, log,
-            checks.installed(box.project_installed, box.installed, *([built.site_packages] if built else [])),
-            lab.statuses() - before + (built.answered if built else Counter()),
-            checks.find_leaks(printed, box.repository_after, lab.secrets),
-            [*(built.outside_attempts if built else []), *lab.outside_attempts()[mark:]],
-            {path: box.holds(path, lower) for path in plan.expect.files},
-            built.evidence(plan.expect, lambda text: shown_log(lab, toolset, None, text)) if built else None,
-        )
+        evidence = _evidence(lab, plan, toolset, made, built, completed, lab.statuses() - before,
+                             lab.outside_attempts()[mark:])
         done = _judged(plan, toolset, header, completed, evidence, update_log)
         if plan.derived:
             why = derivation.shown(valohai.commands(plan.step), box.root / _STATUSES)
@@ -155,13 +157,91 @@ def run(lab: Lab, plan: Plan, keep: bool = False, update_log: bool = False) -> S
                 else:
                     alone = replace(plan, model=model, same_as=(), derived=())
                     done.made.append(run(lab, alone, keep=keep, update_log=update_log))
-        done.header += [f"Sandbox kept in {box.root}; what the execution wrote is in {box.layer}"] if keep else []
+        done.header += [f"Sandbox kept in {m.box.root}; what the execution wrote is in {m.box.layer}"
+                        for m in made] if keep else []
         return done
     finally:
-        if keep:
-            janitor.forget_path(str(box.root))
-        else:
-            toolset.sandboxes.discard(box)
+        for m in made:
+            if keep:
+                janitor.forget_path(str(m.box.root))
+            else:
+                toolset.sandboxes.discard(m.box)
+
+
+@dataclass
+class Made:
+    """One execution a run makes: its step's, or a pipeline node's."""
+
+    plan: Plan
+    prepared: Prepared
+    completed: Completed | None = None
+
+    @property
+    def box(self) -> Sandbox:
+        return self.prepared.box
+
+    @property
+    def succeeded(self) -> bool:
+        return self.completed is not None and self.completed.outcome == "success"
+
+    @property
+    def outputs(self) -> Path:
+        """What it saved in /valohai/outputs, seen from outside."""
+        return self.box.layer / "valohai" / "outputs"
+
+    @property
+    def inputs(self) -> Path:
+        return self.box.layer / "valohai" / "inputs"
+
+
+def _make(lab: Lab, plan: Plan, toolset: Toolset, made: list[Made], inputs: dict[str, list[Path]] | None = None,
+          built: builds.Built | None = None) -> Made:
+    """Prepare and execute ``plan``, listed in ``made`` before it runs so that its sandbox is cleaned up."""
+    one = Made(plan, prepare(lab, plan, toolset, built, inputs))
+    made.append(one)
+    one.completed = one.prepared.execute()
+    return one
+
+
+def _completed(plan: Plan, made: list[Made]) -> Completed:
+    """The run's one execution; a pipeline's, as one: the status of the node that stopped it, or of the last."""
+    if not plan.nodes:
+        return made[0].completed
+    last = made[-1].completed
+    return Completed(last.exit_code, last.timed_out, "".join(_heading(m) + _ended(m.completed.output) for m in made),
+                     sum(m.completed.seconds for m in made), last.time_limit)
+
+
+def _ended(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def _heading(made: Made) -> str:
+    """The line before a pipeline node's log, as Valohai shows each node as an execution of its own."""
+    return f"--- node {made.plan.node}: an execution of step {made.plan.step.name} ---\n" if made.plan.node else ""
+
+
+def _evidence(lab: Lab, plan: Plan, toolset: Toolset, made: list[Made], built: builds.Built | None,
+              completed: Completed, answered: Counter, outside: list[str]) -> Evidence:
+    """What the run left to judge: every execution's log and leaks, the build's before them; the last execution's
+    image (over the built one's files, where the scenario built it)."""
+    box = made[-1].box
+    if built:
+        log = shown_log(lab, toolset, box, builds.build_log_and_execution(built, plan.step.name, completed.output))
+    else:
+        log = "".join(_heading(m) + _ended(shown_log(lab, toolset, m.box, m.completed.output)) for m in made)
+    leaks = [leak for m in made for leak in checks.find_leaks(m.completed.output, m.box.repository_after, lab.secrets)]
+    lower = built.rootfs if built else toolset.template.root
+    return Evidence(
+        completed, None, log,
+        checks.installed(box.project_installed, box.installed, *([built.site_packages] if built else [])),
+        answered + (built.answered if built else Counter()),
+        leaks + (checks.find_leaks(built.printed, None, lab.secrets) if built else []),
+        [*(built.outside_attempts if built else []), *outside],
+        {path: box.holds(path, lower) for path in plan.expect.files},
+        built.evidence(plan.expect, lambda text: shown_log(lab, toolset, None, text)) if built else None,
+        {m.plan.node: checks.secrets_given(m.prepared.env, m.inputs, lab.secrets) for m in made if m.plan.node},
+    )
 
 
 def _not_built(lab: Lab, plan: Plan, toolset: Toolset, header: list[str], built: builds.Built,
@@ -253,7 +333,7 @@ def execution_environment(plan: Plan, world: World, box: Sandbox) -> dict[str, s
     env.update(box.valohai_variables())
     env.update(world.proxies(direct_names(plan.recipe)))
     env.update({n: v.default for n, v in valohai.declared_variables(plan.step).items() if v.default is not None})
-    env.update({var: world.value(ROLES[role]) for var, role in scenario.supplied().items()})
+    env.update({var: world.value(ROLES[role]) for var, role in scenario.supplied(plan.step).items()})
     env.update(scenario.overrides)
     if plan.image.has_uv and not (env.get("UV_SYSTEM_CERTS") or env.get("UV_NATIVE_TLS")):
         env.setdefault("SSL_CERT_FILE", fidelity.UV_ROOTS)  # uv's built-in roots, where uv would use them
@@ -276,6 +356,9 @@ def _header(plan: Plan, lab: Lab) -> list[str]:
         f"Step {step.name}, image {step.image} "
         f"({plan.image.describe(plan.pip or PINNED_PIP, plan.uv or PINNED_UV)})",
     ]
+    if plan.nodes:
+        lines.append(f"Pipeline {scenario.pipeline}: " + ", then ".join(f"node {n.name} (step {n.step.name})"
+                                                                       for n in plan.nodes))
     lines += [
         f"Organization group {group}: {var} = <{role}>: {ROLES[role].description}"
         for group, members in scenario.groups.items() for var, role in members.items()

@@ -39,8 +39,8 @@ SYMPTOMS = (  # in the order of the page: the failures readers hit most first
             "The token is wrong, expired or revoked: create a new one and update the variable."),
     Symptom("no-credentials", PAGE, "no-credentials",
             "`User for <host>:`, then `EOFError: EOF when reading a line`.",
-            "pip asks for a user name nobody can type: the URL has no user name and token (pips before 21.1 also "
-            "ask when the token is wrong).",
+            "pip asks for a user name nobody can type: the URL has no user name and token, and no .netrc names its "
+            "host (pips before 21.1 also ask when the token is wrong).",
             also=("unauthorized-401",)),
     Symptom("no-matching-distribution", PAGE, "no-matching-distribution",
             "Only `No matching distribution found`, nothing before it.",
@@ -178,4 +178,12 @@ SHOWN_BY = {
     "uv::curation-blocks-a-version": "forbidden-403",
     "self-hosted-certificates::truststore-feature <22.2": "pip-option",
     "self-hosted-certificates::truststore-feature >=22.2,<23.3": "certificates",
+    "netrc::machine-for-another-host": "no-credentials",
+    "netrc::curl-machine-for-another-host": "unauthorized-401",
+    "keyring::no-input-auto": "no-matching-distribution",
+    "keyring::no-input >=20.3,<23.1": "no-matching-distribution",
+    "keyring::keyring-command-beside-pip": "no-credentials",
+    "keyring::keyring-command >=23.1,<26.2": "no-credentials",
+    "keyring::keyring-from-the-private-index": "no-credentials",
+    "keyring::uv-keyring-without-user-name": "unauthorized-401",
 }

@@ -266,7 +266,7 @@ def host(name: str) -> Host:
     return next(h for h in HOSTS if h.name == name)
 
 
-Form = Literal["url", "raw-url", "named-url", "username", "password"]
+Form = Literal["url", "raw-url", "named-url", "user-url", "username", "password"]
 
 
 @dataclass(frozen=True)
@@ -301,6 +301,7 @@ ROLES = {
         Role("virtual-no-credentials", "the virtual repository's URL without credentials", "artifactory", VIRTUAL),
         Role("secondary", "the secondary private repository's URL, with its own credentials",
              "secondary", SECONDARY, "secondary"),
+        Role("secondary-no-credentials", "the secondary repository's URL without credentials", "secondary", SECONDARY),
         Role("secondary-wrong-password", "the secondary repository's URL with the primary repository's token",
              "secondary", SECONDARY, "private"),
         Role("virtual-with-priority", "the virtual repository's URL, Priority Resolution set on its local repository",
@@ -346,7 +347,16 @@ ROLES = {
           for name, chars in SPECIAL_CHARACTERS.items()),
         Role("private-special-encoded", "the same URL with user name and password percent-encoded",
              "artifactory", LOCAL, "special"),
+        Role("special-username", "the user name jane.doe@acme.com alone", credentials="special", form="username"),
+        *(Role(f"special-{name}-password", f"jane.doe@acme.com's password alone, with {' and '.join(chars)} in it",
+               credentials=f"special-{name}", form="password")
+          for name, chars in SPECIAL_CHARACTERS.items()),
         *_vendor_roles(),
+        Role("artifact-registry-keyring-user", "the Artifact Registry repository's URL with the user name "
+             "oauth2accesstoken alone, for a keyring command", "artifact-registry", ARTIFACT_REGISTRY,
+             "artifact-registry", "user-url"),
+        Role("gcp-service-account-key", "a Google service account's JSON key file, on one line, whose access tokens "
+             "Artifact Registry accepts", credentials="gcp-key", form="password"),
         Role("codeartifact-no-credentials", "the AWS CodeArtifact repository's URL without credentials",
              "codeartifact", CODEARTIFACT),
         Role("artifact-registry-json-key", "the Artifact Registry repository's URL with _json_key_base64 and the "

@@ -229,7 +229,17 @@ REGISTRY = {
                    "A 403 is an authentication issue, possibly missing permissions; a 404 is a package not found.",
                    "Troubleshoot issues with Python packages",
                    "https://cloud.google.com/artifact-registry/docs/python/troubleshoot", emulated=True),
+        Documented("google-keyring-backend", "Google",
+                   "keyrings.google-artifactregistry-auth answers for hosts under .pkg.dev with the user "
+                   "oauth2accesstoken and an access token from Application Default Credentials (first the key file "
+                   "GOOGLE_APPLICATION_CREDENTIALS names), else from gcloud; it fails when neither has one.",
+                   "artifact-registry-python-tools (README and keyrings/gauth.py)",
+                   "https://github.com/GoogleCloudPlatform/artifact-registry-python-tools"),
         # Azure Artifacts
+        Documented("azure-artifacts-keyring", "Microsoft",
+                   "artifacts-keyring, a keyring backend for Azure Artifacts feeds, is a thin wrapper around the Azure "
+                   "Artifacts Credential Provider; it needs pip 19.2 or newer.",
+                   "artifacts-keyring (PyPI)", "https://pypi.org/project/artifacts-keyring/"),
         Documented("azure-feed-urls", "Microsoft",
                    "A project-scoped feed is at pkgs.dev.azure.com/<org>/<project>/_packaging/<feed>/pypi/simple/, "
                    "an organization-scoped one at pkgs.dev.azure.com/<org>/_packaging/<feed>/pypi/simple/; the user "
@@ -322,6 +332,40 @@ REGISTRY = {
                    "and environment variables are PIP_<UPPER_LONG_NAME>; command-line options override PIP_* "
                    "variables, which override configuration files.",
                    "Configuration", "https://pip.pypa.io/en/stable/topics/configuration/"),
+        Documented("pip-netrc", "pip",
+                   "Without credentials in the URL, pip reads the host's user and password from ~/.netrc, through "
+                   "requests and Python's netrc module; only ASCII characters, no whitespace in passwords.",
+                   "Authentication: netrc support", "https://pip.pypa.io/en/stable/topics/authentication/#netrc-support"),
+        Documented("requests-netrc-variable", "pip",
+                   "The requests library pip vendors reads the netrc file that the NETRC variable names, and "
+                   "~/.netrc only when NETRC is unset.",
+                   "pip's vendored requests: utils.get_netrc_auth",
+                   "https://github.com/pypa/pip/blob/26.3/src/pip/_vendor/requests/utils.py"),
+        Documented("pip-keyring-provider", "pip",
+                   "--keyring-provider (PIP_KEYRING_PROVIDER) takes auto, disabled, import or subprocess; auto, the "
+                   "default, doesn't ask keyring at all under --no-input; subprocess runs the keyring command found "
+                   "on PATH and needs a user name in the URL.",
+                   "Authentication: Keyring Support",
+                   "https://pip.pypa.io/en/stable/topics/authentication/#keyring-support"),
+        Documented("pip-keyring-history", "pip",
+                   "pip 21.1 asks the keyring only for a URL that answered 401 (before, for every URL); pip 23.1 "
+                   "added --keyring-provider; pip 26.2 takes the user name from keyring's command as well.",
+                   "pip's changelog (NEWS.rst): 21.1, 23.1 #8719, 26.2 #12543",
+                   "https://github.com/pypa/pip/blob/26.3/NEWS.rst"),
+        Documented("pip-keyring-own-scripts", "pip",
+                   "Looking for the keyring command, pip skips the folder of its own scripts and searches the rest "
+                   "of PATH.",
+                   "pip source: network/auth.py, get_keyring_provider",
+                   "https://github.com/pypa/pip/blob/26.3/src/pip/_internal/network/auth.py"),
+        Documented("pip-find-links", "pip",
+                   "--find-links with a local directory makes pip look for archives in its listing, beside the "
+                   "index; --no-index ignores the package index, leaving only the --find-links locations.",
+                   "pip install: --no-index, --find-links",
+                   "https://pip.pypa.io/en/stable/cli/pip_install/#cmdoption-no-index"),
+        Documented("pip-wheel", "pip",
+                   "pip wheel builds wheels for the requirements and all their dependencies, or takes the wheels an "
+                   "index has, into --wheel-dir.",
+                   "pip wheel", "https://pip.pypa.io/en/stable/cli/pip_wheel/"),
         Documented("uv-index-strategy", "uv",
                    "By default (first-index) uv takes a name's versions from the first index that has it; "
                    "unsafe-best-match behaves like pip.",
@@ -366,6 +410,21 @@ REGISTRY = {
                    "uv doesn't read pip's configuration files or its PIP_* environment variables.",
                    "Compatibility with pip: configuration files and environment variables",
                    "https://docs.astral.sh/uv/pip/compatibility/#configuration-files-and-environment-variables"),
+        Documented("uv-netrc", "uv",
+                   "uv always reads .netrc for a URL without credentials: the file the NETRC variable names, else "
+                   "~/.netrc.",
+                   "HTTP credentials: netrc files", "https://docs.astral.sh/uv/concepts/authentication/http/#netrc-files"),
+        Documented("uv-keyring-subprocess", "uv",
+                   "uv asks a keyring only with --keyring-provider subprocess (UV_KEYRING_PROVIDER), off by default, "
+                   "by running the keyring command, and only for a URL with a user name (or authenticate = "
+                   "\"always\"); it doesn't wait for a 401.",
+                   "HTTP credentials: Keyring providers",
+                   "https://docs.astral.sh/uv/concepts/authentication/http/#keyring-providers"),
+        Documented("uv-google-keyring", "uv",
+                   "With keyring and keyrings.google-artifactregistry-auth installed as a tool, uv reaches Artifact "
+                   "Registry with --keyring-provider subprocess and the user name oauth2accesstoken in the URL.",
+                   "Using uv with Google Artifact Registry",
+                   "https://docs.astral.sh/uv/guides/integration/google/"),
         Documented("uv-docker-images", "uv",
                    "uv's images with Python are built FROM the official python:3.x images of Debian 13 (trixie), "
                    "full and slim, and of Alpine, with uv and uvx in /usr/local/bin.",
@@ -426,6 +485,11 @@ REGISTRY = {
                    "pattern; steps then name the private image in full, and workers log in when they pull it. "
                    "Personal projects can't use them.",
                    "Private Docker Registries", "https://docs.valohai.com/docker-in-valohai/private-docker-registries"),
+        Documented("valohai-pipeline-edges", "Valohai",
+                   "A pipeline edge [node.output.<glob>, node2.input.<name>] passes the files the source execution "
+                   "saved under /valohai/outputs whose paths match the glob to the target execution, at "
+                   "/valohai/inputs/<name>/; by default they replace the input's defaults.",
+                   "Pass Data Between Pipeline Nodes", "https://docs.valohai.com/pipelines/pass-parameters-and-data"),
         Documented("valohai-private-pypi", "Valohai",
                    "Valohai's own guide copies the index URL from Artifactory's Set Up Client/CI Tool, stores it "
                    "as a secret variable, points pip at it with pip config set global.index-url (saying pip then "
@@ -486,6 +550,20 @@ REGISTRY = {
                    "RFC 9110, section 15.5.2 (401 Unauthorized)",
                    "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
                    emulated=True),
+        Documented("curl-netrc", "curl",
+                   "curl --netrc reads the login and password for a host name from ~/.netrc (from 8.16.0, the file "
+                   "NETRC names), whatever the protocol and port; the file should be neither world- nor "
+                   "group-readable.",
+                   "curl man page: --netrc", "https://curl.se/docs/manpage.html#-n"),
+        Documented("netrc-format", "GNU",
+                   "A .netrc entry is the tokens machine <host name>, login <name> and password <string>, separated "
+                   "by spaces, tabs or newlines.",
+                   "GNU Inetutils: The .netrc file",
+                   "https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html"),
+        Documented("gnu-echo", "GNU",
+                   "Some option-like strings can't be passed to echo as text, so echo is not advisable for printing "
+                   "unknown or variable arguments; printf is the more portable replacement.",
+                   "GNU Coreutils: echo", "https://www.gnu.org/software/coreutils/echo"),
         Documented("gnu-printenv", "GNU",
                    "printenv prints the values of the variables it is given, and the name and value of every "
                    "variable when it is given none.",

@@ -25,14 +25,16 @@ def build_wheel(dist: Dist, built_by: str, dest: Path) -> Path:
     """Write ``dist`` as a wheel whose module records the package set that built it."""
     dist_info = f"{_normalized(dist.name)}-{dist.version}.dist-info"
     members = {
-        f"{dist.import_name}/__init__.py": _module_source(dist, built_by),
+        f"{dist.import_name.replace('.', '/')}/__init__.py": _module_source(dist, built_by),
         f"{dist_info}/METADATA": _metadata(dist, built_by),
         f"{dist_info}/WHEEL": "Wheel-Version: 1.0\nGenerator: harness.wheels\n"
         f"Root-Is-Purelib: {'true' if dist.tag.endswith('-none-any') else 'false'}\nTag: {dist.tag}\n",
     }
-    if dist.scripts:
-        members[f"{dist_info}/entry_points.txt"] = "[console_scripts]\n" + "".join(
-            f"{name} = {target}\n" for name, target in dist.scripts
+    groups = [("console_scripts", name, target) for name, target in dist.scripts] + list(dist.plugins)
+    if groups:
+        members[f"{dist_info}/entry_points.txt"] = "\n".join(
+            f"[{group}]\n" + "".join(f"{name} = {target}\n" for g, name, target in groups if g == group)
+            for group in dict.fromkeys(g for g, _, _ in groups)
         )
     record = [f"{path},{_record_hash(text)},{len(text.encode())}" for path, text in members.items()]
     members[f"{dist_info}/RECORD"] = "\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n"

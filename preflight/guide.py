@@ -25,6 +25,9 @@ PAGES = {
     "certificates": ("troubleshooting", "certificates"),
     "export-masks-failure": ("setup/codeartifact", "assign-the-token-then-export-it"),
     "image-secrets": ("install/docker-image", "keep-the-token-out-of-the-image"),
+    "netrc": ("install/credentials-outside-the-url", "netrc"),
+    "keyring": ("install/credentials-outside-the-url", "keyring"),
+    "wheelhouse": ("install/wheelhouse", ""),
 }
 
 

@@ -15,6 +15,7 @@ import tomllib
 from urllib.parse import urlsplit
 
 from preflight.findings import Finding
+from preflight.keyrings import keyring_installs
 from preflight.pip import INDEX_VARIABLES
 from preflight.rules import Severity
 from preflight.secretnames import USERINFO
@@ -49,7 +50,8 @@ def check(ctx: StepContext) -> Iterator[Finding]:
 
 def _defaults_without_credentials(ctx: StepContext) -> Iterator[Finding]:
     credentials_apart = any(name.startswith("UV_INDEX_") and name.endswith(("_USERNAME", "_PASSWORD"))
-                            for name in ctx.declared) or any("netrc" in command for command in ctx.commands)
+                            for name in ctx.declared) or any("netrc" in command for command in ctx.commands) \
+        or bool(keyring_installs(ctx))
     for name, var in ctx.declared.items():
         default = (var.default or "").strip()
         url = default.split("=", 1)[1] if re.match(r"^[\w-]+=\w+://", default) else default  # UV_INDEX: name=url

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from preflight import document, imagesecrets, indexsettings, items, pip, placeholders, secrets, shell, variables
+from preflight import (document, imagesecrets, indexsettings, items, keyrings, netrc, pip, placeholders, secrets,
+                       shell, variables)
 from preflight.coderepository import CodeRepository
 from preflight.findings import Finding
 from preflight.options import DEFAULT, Options
 from preflight.step import StepContext
 from preflight.suppress import unsuppressed
 
-_CHECKS = (variables.check, secrets.check, pip.check, indexsettings.check, placeholders.check, items.check)
+_CHECKS = (variables.check, secrets.check, pip.check, indexsettings.check, netrc.check, keyrings.check,
+           placeholders.check, items.check)
 
 
 def lint_file(path: Path, options: Options = DEFAULT) -> list[Finding]:

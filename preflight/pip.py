@@ -90,6 +90,11 @@ def check(ctx: StepContext) -> Iterator[Finding]:
                 if not pinned and confusion is None and _extra_index(call, requirements):
                     confusion = ctx.finding("dependency-confusion", _confusion_message(call.tool), _CONFUSION_FIX,
                                             command=n, guide="dependency-confusion")
+                elif not pinned and confusion is None and _links_beside_an_index(call):
+                    confusion = ctx.finding("dependency-confusion", "pip reads the --find-links folder and an index "
+                                            "(PyPI, unless one is set) too, and takes the highest version from either",
+                                            "add --no-index, so pip installs from the folder alone", command=n,
+                                            guide="wheelhouse")
     if confusion is None and unpinned_installs and "PIP_REQUIRE_HASHES" not in ctx.declared:
         if extra_from_config is not None:
             confusion = extra_from_config
@@ -190,6 +195,12 @@ def _extra_index(call: PipCall, requirements: list[_Requirements]) -> bool:
     if call.tool == "uv":  # uv takes each package from the first index that has it, unless told otherwise
         return bool(call.values(*_EXTRA_OPTIONS)) and any(v.startswith("unsafe") for v in call.values("--index-strategy"))
     return bool(call.values("--extra-index-url")) or any(r.options("--extra-index-url") for r in requirements)
+
+
+def _links_beside_an_index(call: PipCall) -> bool:
+    """A wheelhouse (--find-links) without --no-index: pip asks the index as well."""
+    return call.tool == "pip" and call.subcommand == "install" and bool(call.values("--find-links", "-f")) \
+        and not call.has("--no-index")
 
 
 def _confusion_message(tool: str) -> str:

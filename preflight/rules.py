@@ -53,6 +53,12 @@ RULES = {rule.name: rule for rule in [
     Rule("secret-in-image", _ERROR, "a Dockerfile keeps the token in the image: a secret-looking ARG (history) or ENV "
                                     "(configuration), a pip.conf or .netrc copied in (a layer, even if deleted later), "
                                     "or an index URL with credentials in a RUN line (history)"),
+    Rule("keyring-behind-its-index", _WARNING, "a keyring package is installed from the index it is meant to open "
+                                               "(PIP_INDEX_URL for the whole step): it gets the 401 it should answer"),
+    Rule("keyring-not-asked", _WARNING, "the step installs a keyring, but under --no-input (PIP_NO_INPUT) pip's "
+                                        "default keyring provider never asks it"),
+    Rule("netrc-left-behind", _WARNING, "a ~/.netrc the step writes is still in place when a later command, such as "
+                                        "the training code, runs: it can read the token"),
     Rule("insecure-index-url", _ERROR, "an index URL with http://: the token would travel in clear text"),
     Rule("trusted-host", _WARNING, "--trusted-host turns off certificate checks for the index that gets the token"),
     Rule("dependency-confusion", _WARNING, "pip reads an extra index without hash-pinned requirements, so a public "

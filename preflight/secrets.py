@@ -42,6 +42,9 @@ _LEAKS = [
      "cat prints {0}, with the credentials in it",
      "don't print {0}"),
 ]
+# A redirection of standard output (> or >>, fd 1 or none) and its target.
+_REDIRECT = re.compile(r"(?<![\w<>&])(?P<fd>\d?)>>?\s*(?P<target>[^\s;&|)]+)")
+_TO_THE_LOG = ("&", "/dev/stdout", "/dev/stderr", "/dev/tty")
 _PRINTS_EVERY_VARIABLE = re.compile(r"(?:^|[;&|(]\s*)(env|printenv|export -p|set)\s*($|[;&|)>])", re.MULTILINE)
 # A parameter placeholder in the user part of a URL, or as the whole value of an index option.
 _PARAMETER_IN_URL = re.compile(r"://[^\s/@'\"]*\{parameter(?:-value)?:(?P<inside>[\w.-]+)\}[^\s/@'\"]*@"
@@ -151,7 +154,16 @@ def _leaks(ctx: StepContext) -> Iterator[Finding]:
             if (name := m["braced"] or m["plain"]) in ctx.secrets:
                 start = max(visible.rfind(sep, 0, m.start()) for sep in (";", "&", "|", "\n", "("))
                 program = visible[start + 1:].split()[:1]
-                if program in (["echo"], ["printf"]) and not _piped_away(visible[m.end():]):
+                if (program in (["echo"], ["printf"]) and not _piped_away(visible[m.end():])
+                        and not _into_file(visible[start + 1:])):
                     yield ctx.finding("log-leak", f"{program[0]} prints the secret {name}",
                                       "print a fact about it instead, never the value", command=n,
                                       offset=visible[: m.start()].count("\n"), guide="keep-out-of-logs")
+
+
+def _into_file(command: str) -> bool:
+    """Whether the simple command ``command`` starts with sends its standard output to a file, not to the log."""
+    end = min((i for i in (command.find(sep) for sep in (";", "&&", "||", "|", "\n", ")")) if i >= 0),
+              default=len(command))
+    return any(m["fd"] in ("", "1") and not m["target"].startswith(_TO_THE_LOG)
+               for m in _REDIRECT.finditer(command[:end]))

@@ -233,6 +233,25 @@ def test_an_index_url_default_without_credentials(tmp_path, variables, found):
             if f[2] != "uv-ignores-pip-variables"] == found
 
 
+@pytest.mark.parametrize(("keyring", "found"), [
+    ([], [(8, "warning", "index-url-without-credentials")]),
+    (["pip install keyrings.google-artifactregistry-auth"], []),  # the keyring answers the 401, as a .netrc would
+])
+def test_an_index_url_default_without_credentials_beside_a_keyring(tmp_path, keyring, found):
+    extra = ("    environment-variables:\n      - name: PIP_INDEX_URL\n"
+             "        default: https://europe-west1-python.pkg.dev/acme-ml/ml-packages/simple/")
+    items = [*keyring, "pip install my-private-package"]
+    assert [f for f in lint_step(tmp_path, items, extra) if f[2] == "index-url-without-credentials"] == found
+
+
+@pytest.mark.parametrize(("item", "found"), [
+    ('pip install --find-links "$VH_INPUTS_DIR/wheelhouse" my-private-package', [(5, "warning", "dependency-confusion")]),
+    ('pip install --no-index --find-links "$VH_INPUTS_DIR/wheelhouse" my-private-package', []),
+])
+def test_a_wheelhouse_without_no_index_is_read_beside_pypi(tmp_path, item, found):
+    assert [f for f in lint_step(tmp_path, [item]) if f[2] == "dependency-confusion"] == found
+
+
 GROUP = "    environment-variable-groups:\n      - 0193b6e4-2f1a-7c3d-8e5f-6a7b8c9d0e1f\n"
 
 

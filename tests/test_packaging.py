@@ -101,8 +101,8 @@ def test_pre_commit_hook_installs_the_console_script_and_runs_it(tmp_path):
     assert re.search(r"valohai\.yaml preflight\.+Passed", clean.stdout)
     leaking = try_repo("valohai.yaml", "leaks/valohai.yaml")
     assert leaking.returncode == 1, leaking.stdout + leaking.stderr
-    assert "leaks/valohai.yaml:10: error log-leak: step 'debug-index', command `env`" in leaking.stdout
-    assert "2 files: 5 errors" in leaking.stdout  # the hook's entry is the console script pip installed
+    assert "leaks/valohai.yaml:11: error log-leak: step 'debug-index', command `env`" in leaking.stdout
+    assert "2 files: 6 errors" in leaking.stdout  # the hook's entry is the console script pip installed
 
 
 def test_nothing_in_the_preflight_imports_the_harness():

@@ -64,3 +64,18 @@ def test_gcloud_prints_the_token_the_registry_accepts_for_the_activated_key(tmp_
     assert gcloud.main(["auth", "print-access-token"]) == 0
     assert capsys.readouterr().out == gcloud.access_token(key["private_key"]) + "\n"
     assert json.loads((tmp_path / "legacy_credentials" / key["client_email"] / "adc.json").read_text()) == key
+
+
+def test_the_keyring_backend_and_gcloud_derive_the_same_token_from_one_key(tmp_path, monkeypatch):
+    """One service account key opens the Artifact Registry stand-in whichever of Google's tools asks for the token."""
+    import json
+
+    from harness.credentials import fake_service_account_key
+    from harness.stubs import gauth, gcloud
+
+    key = fake_service_account_key()
+    (tmp_path / "key.json").write_text(json.dumps(key))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "key.json"))
+    token = gauth.GooglePythonAuth().get_password("https://europe-west1-python.pkg.dev/acme-ml/ml-packages/simple/", None)
+    assert token == gcloud.access_token(key["private_key"])
+    assert gauth.GooglePythonAuth().get_password("https://acme.jfrog.io/artifactory/api/pypi/x/simple/", None) is None

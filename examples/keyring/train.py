@@ -1,0 +1,5 @@
+from importlib.metadata import version
+
+import my_private_package  # noqa: F401
+
+print("my-private-package", version("my-private-package"))
