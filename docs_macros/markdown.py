@@ -11,8 +11,16 @@ LANGUAGES = {".yaml": "yaml", ".yml": "yaml", ".py": "python", ".txt": "text", "
 
 def fence(language: str, lines: list[str], **options: str) -> str:
     """A fenced block; options such as ``title`` go in superfences' brace-less form it understands."""
-    shown = " ".join(f'{key}="{value}"' for key, value in options.items() if value)
+    shown = " ".join(f"{key}={_quoted(value)}" for key, value in options.items() if value)
     return "\n".join([f"```{language} {shown}".rstrip(), *lines, "```"])
+
+
+def _quoted(value: str) -> str:
+    """``value`` between the quotes it doesn't hold: superfences ends an option at its first closing quote."""
+    quote = "'" if '"' in value else '"'
+    if quote in value:
+        raise ValueError(f"a code block's option can't hold both kinds of quotes: {value}")
+    return f"{quote}{value}{quote}"
 
 
 def code_block(lines: list[str], title: str, language: str, annotations: dict[str, str] | None = None,

@@ -181,3 +181,22 @@ def test_reader_pages_speak_the_readers_words(built_site):
         found += [f"{page or '.'}: …{text[max(0, m.start() - 40):m.end() + 40].strip()}…"
                   for m in HARNESS_WORDS.finditer(text)]
     assert not found, "test vocabulary on reader pages:\n" + "\n".join(found)
+
+
+@pytest.mark.xdist_group("site")
+def test_every_fence_becomes_a_code_block(built_site):
+    """A fence line superfences can't parse (a title holding the quote it is written between) is left as text,
+    its options on show."""
+    left = []
+    for html_file in sorted(built_site.rglob("*.html")):
+        article = re.search(r"<article.*?</article>", html_file.read_text(), re.DOTALL)
+        text = re.sub(r"<pre.*?</pre>", " ", article[0] if article else "", flags=re.DOTALL)
+        left += [f"{html_file.relative_to(built_site)}: {line.strip()[:100]}"
+                 for line in html.unescape(re.sub(r"<[^>]+>", "", text)).splitlines()
+                 if "```" in line or re.search(r"\btitle=[\"']", line)]
+    assert not left, "fences rendered as text:\n" + "\n".join(left)
+
+
+def test_a_block_title_holding_double_quotes_goes_between_single_ones():
+    from docs_macros.markdown import fence
+    assert fence("text", ["x"], title='export T="$(aws …)"').splitlines()[0] == "```text title='export T=\"$(aws …)\"'"
