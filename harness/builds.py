@@ -33,14 +33,16 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from harness import fidelity
+from harness.checks import ImageEvidence
 from harness.credentials import Secrets
 from harness.errors import BuilderError
 from harness.execution import Completed, run as execute
 from harness.images import IMAGES, Image, image as known_image
 from harness.logs import EXECUTION_HEADING
+from harness.recipes import Place
 from harness.sandbox import PYTHON, ImageTemplate, Mount, pip_script
 from harness.topology import ROLES
 from preflight import dockerfiles
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from harness.toolsets import Toolset
 
 INSTALL = "apt-get update && apt-get install -y buildah"
-PLACES = ("layers", "history", "config")  # where a built image can hold a secret
+PLACES = get_args(Place)  # where a built image can hold a secret
 # Where the image's Python finds this machine's interpreter files (its standard library, libpython): its links
 # point here, relative to themselves, and builds and executions mount the interpreter's prefix on it.
 INTERPRETER = "usr/local/lib/.harness-interpreter"
@@ -148,17 +150,6 @@ class Built:
     def interpreter_mount(self, image_root: Path) -> Mount:
         """The mount an execution's namespace needs for the image's Python: this machine's interpreter files."""
         return Mount(str(image_root / INTERPRETER), source=Path(sys.base_prefix))
-
-
-@dataclass(frozen=True)
-class ImageEvidence:
-    """What a scenario's build gave, for ``checks.judge``: whether it built, and what the image holds."""
-
-    built: bool
-    history: list[str]  # as logs show it: secrets masked
-    env: frozenset[str]  # the variables its configuration sets
-    files: dict[str, bool]  # each path the scenario asks about: whether the image has it
-    leaks: dict[str, list[str]]  # place (PLACES) -> where a secret is
 
 
 class Store:

@@ -13,12 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import get_args
 
-from harness.builds import PLACES, ImageEvidence
 from harness.credentials import Secrets
 from harness.execution import Completed
-from harness.logs import split_header, stable_lines
-from harness.recipes import Plan
+from harness.logs import ordered_lines, split_header
+from harness.recipes import Place, Plan
 from preflight import models
 
 _MARKER = re.compile(r'^BUILT_BY_INDEX = "(?P<index>[^"]*)"', re.MULTILINE)
@@ -72,6 +72,17 @@ def leaks(text: str, secrets: Secrets) -> list[str]:
         for secret, form, piece in exposed
         if piece in line
     ]
+
+
+@dataclass(frozen=True)
+class ImageEvidence:
+    """What a scenario's build gave (``builds.Built.evidence``): whether it built, and what the image holds."""
+
+    built: bool
+    history: list[str]  # as logs show it: secrets masked
+    env: frozenset[str]  # the variables its configuration sets
+    files: dict[str, bool]  # each path the scenario asks about: whether the image has it
+    leaks: dict[str, list[str]]  # place (recipes.Place) -> where a secret is
 
 
 @dataclass(frozen=True)
@@ -174,7 +185,7 @@ def _image(expect, image: ImageEvidence) -> list[Verdict]:
         return [Verdict(False, "the image is built", "the build failed")] if want else []
     secret_in = want.secret_in if want else []
     verdicts = []
-    for place in PLACES:
+    for place in get_args(Place):
         found = image.leaks.get(place, [])
         if place in secret_in:
             verdicts.append(Verdict(bool(found), f"the image's {place} hold a secret, as this scenario shows",
@@ -215,7 +226,7 @@ def committed_log(plan: Plan, log: str) -> Verdict:
     if ran_as != source:  # the page that shows every log says which model produced it
         return Verdict(False, expectation, f"it came from the {ran_as or 'unnamed'} model, not {source}; "
                                            f"refresh with: {refresh}")
-    want, got = stable_lines(body), stable_lines(split_header(log)[1])
+    want, got = ordered_lines(body), ordered_lines(split_header(log)[1])
     if want == got:
         return Verdict(True, expectation)
     at = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))

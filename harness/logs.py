@@ -113,6 +113,19 @@ def stable_lines(text: str) -> list[str]:
     return [_steady(line.rstrip()) for line in text.splitlines() if not _VOLATILE.match(line)]
 
 
+def ordered_lines(text: str) -> list[str]:
+    """The stable lines a committed log and a fresh run must share, in order.
+
+    A build's part leaves out pip's advice (``NOISE``): buildah copies a RUN's stdout and stderr through
+    separate pipes, so the root warning pip writes to stderr as it exits and its last line on stdout reach
+    the log in either order.
+    """
+    build, execution = split_build(text)
+    if build is None:
+        return stable_lines(text)
+    return [line for line in stable_lines(build) if not NOISE.match(line)] + stable_lines(text[len(build):])
+
+
 def _steady(line: str) -> str:
     """``line`` with what differs on every run or machine (durations, object addresses, serials, temporary folders,
     this machine's platform tag) blanked."""

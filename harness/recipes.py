@@ -44,7 +44,7 @@ class _Strict(BaseModel):
 
 
 FileState = Literal["present", "absent"]
-Place = Literal["layers", "history", "config"]  # where a built image can hold a secret (builds.PLACES)
+Place = Literal["layers", "history", "config"]  # where a built image can hold a secret
 
 
 class ImageExpect(_Strict):
@@ -162,8 +162,7 @@ class Scenario(_Strict):
         override = self.models.get(model.name)
         if override is None:
             return self.expect
-        changes = override.model_dump(by_alias=True, exclude_unset=True)
-        return Expect.model_validate(self.expect.model_dump(by_alias=True) | changes)
+        return _changed(self.expect, override.model_dump(by_alias=True, exclude_unset=True))
 
     def pip_range(self, version: str) -> str | None:
         """The declared range (a key of ``pips``) that takes in this pip, if any."""
@@ -175,8 +174,15 @@ class Scenario(_Strict):
         key = self.pip_range(version)
         if key is None:
             return base
-        changes = self.pips[key].model_dump(by_alias=True, exclude_unset=True, exclude={"because"})
-        return Expect.model_validate(base.model_dump(by_alias=True) | changes)
+        return _changed(base, self.pips[key].model_dump(by_alias=True, exclude_unset=True, exclude={"because"}))
+
+
+def _changed(expect: Expect, changes: dict) -> Expect:
+    """``expect`` with a model's or a pip's changes; ``log`` and ``log-contains`` say together what the log shows,
+    so changing one replaces both."""
+    if {"log", "log-contains"} & changes.keys():
+        changes = {"log": [], "log-contains": []} | changes
+    return Expect.model_validate(expect.model_dump(by_alias=True) | changes)
 
 
 class ScenarioFile(_Strict):

@@ -114,8 +114,16 @@ def _take(lines: list[str], wanted: Counter) -> list[str]:
 
 
 def _sorted_runs(lines: list[str]) -> list[str]:
-    first_word = lambda line: line.split(" ", 1)[0] if line.strip() else ""
-    return [line for _, run in itertools.groupby(lines, key=first_word) for line in sorted(run)]
+    """Runs of lines that start with the same word sorted, each with the indented lines under it (``pip wheel``
+    prints ``Saved …`` under each ``Collecting …``)."""
+    units: list[list[str]] = []
+    for line in lines:
+        if line.startswith(" ") and line.strip() and units and not units[-1][0].startswith(" "):
+            units[-1].append(line)
+        else:
+            units.append([line])
+    first_word = lambda unit: unit[0].split(" ", 1)[0] if unit[0].strip() else ""
+    return [line for _, run in itertools.groupby(units, key=first_word) for unit in sorted(run) for line in unit]
 
 
 # pip run as a command (pip, pip3, pip3.12, python -m pip), not uv's own "uv pip" nor a name that contains "pip".

@@ -1,7 +1,7 @@
 """Secrets are found and masked whole or in part; local addresses become the hosts they stand for."""
 
 from harness.credentials import Credentials, Secret, Secrets
-from harness.logs import MASK, mask, realistic, stable_lines, telling_lines
+from harness.logs import MASK, mask, ordered_lines, realistic, stable_lines, telling_lines
 
 TOKEN_A = "cmVmdGtuOjAxOjE3OTk5OTk5OTk6YWJjZGVmZ2hpams"  # shaped like a JFrog reference token
 TOKEN_B = "cmVmdGtuOjAxOjE3OTk5OTk5OTk6enl4d3Z1dHNycXA"
@@ -54,6 +54,18 @@ def test_stable_lines_ignore_what_varies_between_runs_and_pip_versions():
     fresh = "Collecting x\n  Downloading x-1.0-py3-none-any.whl (1.3 kB)\nResolved 1 package in 12ms\n\nDone"
     committed = "Collecting x\n  Downloading x-1.0-py3-none-any.whl (1.2 kB)\nResolved 1 package in 9ms\nDone"
     assert stable_lines(fresh) == stable_lines(committed) == ["Collecting x", "Resolved 1 package <duration>", "Done"]
+
+
+def test_pips_root_warning_may_come_before_or_after_its_last_line_in_a_build_but_not_in_an_execution():
+    root = "WARNING: Running pip as the 'root' user can result in broken permissions"
+    build = "$ buildah build .\nSTEP 1/2: FROM python:3.12\nSTEP 2/2: RUN pip install x\n%s\nCOMMIT trainer\n"
+    execution = "=== the execution: step train in trainer ===\n%s\n"
+    first = build % f"Successfully installed x-1.0\n{root}" + execution % f"Successfully installed y-1.0\n{root}"
+    then = build % f"{root}\nSuccessfully installed x-1.0" + execution % f"Successfully installed y-1.0\n{root}"
+    swapped = build % f"{root}\nSuccessfully installed x-1.0" + execution % f"{root}\nSuccessfully installed y-1.0"
+    assert ordered_lines(first) == ordered_lines(then)
+    assert "=== the execution: step train in trainer ===" in ordered_lines(first)
+    assert ordered_lines(first) != ordered_lines(swapped)
 
 
 def test_stable_lines_ignore_the_temporary_folders_pip_vv_names():

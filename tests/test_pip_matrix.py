@@ -47,6 +47,13 @@ def test_a_declared_range_replaces_the_expectations_of_the_pips_it_takes_in(tmp_
     assert scenario.expect_under_pip(models.DEFAULT, "23.0.1").outcome == "failure"
 
 
+def test_a_range_that_says_what_the_log_shows_replaces_both_kinds_of_log_line(tmp_path):
+    """wrong-password expects a whole line and part of another; a pip that stops earlier prints neither."""
+    folder = with_pips(tmp_path, '      "<22.2":\n        because: no --dry-run\n        log: ["no such option: --dry-run"]\n')
+    expect = recipes.load(folder).scenarios["wrong-password"].expect_under_pip(models.DEFAULT, "20.2.4")
+    assert expect.log == ["no such option: --dry-run"] and expect.log_contains == []
+
+
 @pytest.mark.parametrize(("pips", "message"), [
     ('      "twenty-two":\n        because: x\n', "'twenty-two' is not a pip version range (write e.g. '<22.2' or '>=22.2,<26.2')"),
     ('      "<20":\n        because: x\n', "pips '<20' takes in no pip of the matrix"),
@@ -93,6 +100,16 @@ def test_lines_that_only_moved_are_no_difference_and_the_rest_reads_in_a_fixed_o
                 "+ no such option: --dry-run")
     assert tables.log_difference(pinned, older) == expected
     assert tables.log_difference(pinned, again) == expected
+
+
+def test_lines_that_moved_with_the_indented_lines_under_them_are_no_difference():
+    """pip 20.2's legacy resolver collects a package's dependencies in an order that changes from run to run (a
+    frozenset in pkg_resources); pip wheel prints each one's Saved line under it."""
+    pinned = "Collecting a\nCollecting b\n"
+    older = "Collecting b\n  Saved /w/b.whl\nCollecting a\n  Saved /w/a.whl\n"
+    again = "Collecting a\n  Saved /w/a.whl\nCollecting b\n  Saved /w/b.whl\n"
+    assert tables.log_difference(pinned, older) == tables.log_difference(pinned, again) == (
+        "+   Saved /w/a.whl", "+   Saved /w/b.whl")
 
 
 def test_a_recorded_difference_gives_back_the_other_pips_lines():
