@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING
 
 from harness import fidelity
 from harness.checks import ImageEvidence
@@ -42,7 +42,7 @@ from harness.errors import BuilderError
 from harness.execution import Completed, run as execute
 from harness.images import IMAGES, Image, image as known_image
 from harness.logs import EXECUTION_HEADING
-from harness.recipes import Place
+from harness.recipes import PLACES
 from harness.sandbox import PYTHON, ImageTemplate, Mount, pip_script
 from harness.topology import ROLES
 from preflight import dockerfiles
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     from harness.toolsets import Toolset
 
 INSTALL = "apt-get update && apt-get install -y buildah"
-PLACES = get_args(Place)  # where a built image can hold a secret
 # Where the image's Python finds this machine's interpreter files (its standard library, libpython): its links
 # point here, relative to themselves, and builds and executions mount the interpreter's prefix on it.
 INTERPRETER = "usr/local/lib/.harness-interpreter"

@@ -13,12 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import get_args
 
 from harness.credentials import Secrets
 from harness.execution import Completed
 from harness.logs import ordered_lines, split_header
-from harness.recipes import Place, Plan
+from harness.recipes import PLACES, Plan
 from preflight import models
 
 _MARKER = re.compile(r'^BUILT_BY_INDEX = "(?P<index>[^"]*)"', re.MULTILINE)
@@ -185,7 +184,7 @@ def _image(expect, image: ImageEvidence) -> list[Verdict]:
         return [Verdict(False, "the image is built", "the build failed")] if want else []
     secret_in = want.secret_in if want else []
     verdicts = []
-    for place in get_args(Place):
+    for place in PLACES:
         found = image.leaks.get(place, [])
         if place in secret_in:
             verdicts.append(Verdict(bool(found), f"the image's {place} hold a secret, as this scenario shows",

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from valohai_yaml.objs import Step
@@ -45,6 +45,7 @@ class _Strict(BaseModel):
 
 FileState = Literal["present", "absent"]
 Place = Literal["layers", "history", "config"]  # where a built image can hold a secret
+PLACES: tuple[Place, ...] = get_args(Place)
 
 
 class ImageExpect(_Strict):

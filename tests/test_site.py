@@ -10,6 +10,7 @@ import pytest
 from docs_macros import citations, logs
 from docs_macros import preflight as preflight_macros
 from docs_macros import recipes as recipe_macros
+from docs_macros.markdown import fence
 from docs_macros.registry import manifest_path
 from harness import fidelity, images, recipes, vendors
 from harness.logs import REWRITES
@@ -198,5 +199,4 @@ def test_every_fence_becomes_a_code_block(built_site):
 
 
 def test_a_block_title_holding_double_quotes_goes_between_single_ones():
-    from docs_macros.markdown import fence
     assert fence("text", ["x"], title='export T="$(aws …)"').splitlines()[0] == "```text title='export T=\"$(aws …)\"'"
